@@ -1,0 +1,42 @@
+package dev.followup.events;
+
+import java.util.regex.Pattern;
+
+/**
+ * The identifier rule of the contract: 1-128 characters of letters, digits, '.', '_', '-' and '@',
+ * so an id is safe in a {@code tenantId:leadId} key, a URL and a file name.
+ */
+public final class Identifiers {
+
+    public static final int MAX_LENGTH = 128;
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._@-]{1," + MAX_LENGTH + "}");
+
+    private Identifiers() {
+    }
+
+    public static boolean isValid(String value) {
+        return value != null && VALID.matcher(value).matches();
+    }
+
+    /**
+     * Returns {@code value} if it is a valid identifier.
+     *
+     * @throws IllegalArgumentException naming the field and the value otherwise
+     */
+    public static String require(String field, String value) {
+        if (!isValid(value)) {
+            throw new IllegalArgumentException(describe(field, value));
+        }
+        return value;
+    }
+
+    /** The error text for an invalid identifier, naming the field and the (shortened) value. */
+    public static String describe(String field, String value) {
+        if (value == null) {
+            return field + " is required";
+        }
+        String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
+        return field + " '" + shown + "' is not a valid identifier: use 1-" + MAX_LENGTH
+                + " characters of letters, digits, '.', '_', '-' and '@'";
+    }
+}

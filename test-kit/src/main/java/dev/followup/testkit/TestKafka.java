@@ -154,7 +154,7 @@ public final class TestKafka implements AutoCloseable {
      */
     public <T extends SpecificRecord> List<ConsumerRecord<String, T>> awaitRecords(
             String topic, Class<T> type, Predicate<ConsumerRecord<String, T>> filter, int count, Duration timeout) {
-        return awaitWith(topic, new AvroDeserializer<>(type), filter, count, timeout);
+        return awaitWith(topic, new SkippingDeserializer<>(new AvroDeserializer<>(type)), decodable(filter), count, timeout);
     }
 
     /** As {@link #awaitRecords(String, Class, Predicate, int, Duration)} with every record matching. */
@@ -175,12 +175,13 @@ public final class TestKafka implements AutoCloseable {
      */
     public <T extends SpecificRecord> List<ConsumerRecord<String, T>> readAll(
             String topic, Class<T> type, Predicate<ConsumerRecord<String, T>> filter) {
-        try (KafkaConsumer<String, T> consumer = assignedConsumer(topic, new AvroDeserializer<>(type))) {
+        Predicate<ConsumerRecord<String, T>> decodable = decodable(filter);
+        try (KafkaConsumer<String, T> consumer = assignedConsumer(topic, new SkippingDeserializer<>(new AvroDeserializer<>(type)))) {
             Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
             List<ConsumerRecord<String, T>> out = new ArrayList<>();
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1)).until(() -> {
                 consumer.poll(Duration.ofMillis(100)).forEach(r -> {
-                    if (filter.test(r)) {
+                    if (decodable.test(r)) {
                         out.add(r);
                     }
                 });
@@ -205,6 +206,11 @@ public final class TestKafka implements AutoCloseable {
                     });
             return out;
         }
+    }
+
+    /** Records that are not of the awaited type (poison, another schema) are skipped, not fatal. */
+    private static <T> Predicate<ConsumerRecord<String, T>> decodable(Predicate<ConsumerRecord<String, T>> filter) {
+        return r -> !SkippingDeserializer.isUndecodable(r) && filter.test(r);
     }
 
     private <T> KafkaConsumer<String, T> assignedConsumer(String topic, Deserializer<T> deserializer) {

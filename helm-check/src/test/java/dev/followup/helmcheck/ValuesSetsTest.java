@@ -1,0 +1,149 @@
+package dev.followup.helmcheck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What each values set is for shows up in what it renders. */
+class ValuesSetsTest {
+
+    private static final String PREFIX = "fu-followup-pipeline-";
+
+    @Test
+    void defaultsDeployEverythingWithOneExecutorDeploymentPerChannelAndTheTopicJob() {
+        KubernetesManifests m = RenderedChart.DEFAULTS.manifests();
+
+        assertThat(m.all(Deployment.class)).extracting(d -> d.getMetadata().getName()).containsExactlyInAnyOrder(
+                PREFIX + "ingest", PREFIX + "executor-email", PREFIX + "executor-sms", PREFIX + "executor-call");
+        for (String channel : List.of("email", "sms", "call")) {
+            Container executor = m.get(Deployment.class, PREFIX + "executor-" + channel).getSpec().getTemplate().getSpec()
+                    .getContainers().get(0);
+            assertThat(m.environment(executor)).as("channels of the %s executor", channel)
+                    .containsEntry("FOLLOWUP_EXECUTOR_CHANNELS", channel.toUpperCase());
+        }
+        assertThat(m.get(StatefulSet.class, PREFIX + "scheduler").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(m.all(Job.class)).hasSize(1);
+        assertThat(m.all(PodDisruptionBudget.class)).hasSize(5);
+        assertThat(m.all(Ingress.class)).isEmpty();
+        assertThat(m.all(HorizontalPodAutoscaler.class)).isEmpty();
+        assertThat(m.all(ServiceMonitor.class)).isEmpty();
+        assertThat(m.all(NetworkPolicy.class)).isEmpty();
+        assertThat(m.all(Secret.class)).as("no credentials configured, no Secret written").isEmpty();
+        assertThat(m.get(ConfigMap.class, PREFIX + "common").getData())
+                .containsEntry("SPRING_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
+                .containsEntry("MANAGEMENT_SERVER_PORT", "9090");
+    }
+
+    @Test
+    void fullTurnsOnIngressAutoscalingMonitoringNetworkPoliciesAndExistingSecrets() {
+        KubernetesManifests m = RenderedChart.FULL.manifests();
+
+        assertThat(m.all(HorizontalPodAutoscaler.class)).extracting(h -> h.getSpec().getScaleTargetRef().getName())
+                .containsExactlyInAnyOrder(PREFIX + "ingest", PREFIX + "executor-email", PREFIX + "executor-sms",
+                        PREFIX + "executor-call");
+        assertThat(m.all(Ingress.class)).extracting(i -> i.getSpec().getRules().get(0).getHost())
+                .containsExactlyInAnyOrder("followup.example.com", "followup-tasks.example.com");
+        assertThat(m.get(Ingress.class, PREFIX + "ingest").getSpec().getTls().get(0).getSecretName()).isEqualTo("followup-tls");
+        assertThat(m.all(ServiceMonitor.class)).singleElement()
+                .satisfies(s -> assertThat(s.getMetadata().getLabels()).containsEntry("release", "prometheus"));
+        assertThat(m.all(NetworkPolicy.class)).hasSize(3);
+
+        Container ingest = m.get(Deployment.class, PREFIX + "ingest").getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(ingest.getImage()).isEqualTo("registry.example.com/sales/followup-ingest:1.2.3");
+        assertThat(ingest.getEnvFrom()).filteredOn(f -> f.getSecretRef() != null).extracting(f -> f.getSecretRef().getName())
+                .containsExactly("followup-api-keys");
+        assertThat(ingest.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG");
+            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("kafka-credentials");
+            assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("sasl-jaas-config");
+        });
+        assertThat(ingest.getVolumeMounts()).anySatisfy(v -> assertThat(v.getMountPath()).isEqualTo("/etc/followup/kafka"));
+        Map<String, String> env = m.environment(ingest);
+        assertThat(env).containsEntry("SPRING_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+                .containsEntry("SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", "SCRAM-SHA-512")
+                .containsEntry("SPRING_KAFKA_SSL_TRUSTSTORELOCATION", "file:/etc/followup/kafka/truststore.p12")
+                .containsEntry("FOLLOWUP_AUTH_JWT_ISSUERURI", "https://login.example.com/realms/sales");
+
+        Container email = m.get(Deployment.class, PREFIX + "executor-email").getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+        assertThat(email.getEnvFrom()).filteredOn(f -> f.getSecretRef() != null).extracting(f -> f.getSecretRef().getName())
+                .containsExactly("followup-executor-secrets");
+        assertThat(m.environment(email)).containsEntry("FOLLOWUP_EXECUTOR_MAILBOXES_SALES_HOST", "imap.example.com")
+                .containsEntry("FOLLOWUP_EXECUTOR_MAILBOXES_SALES_PORT", "993");
+        Container call = m.get(Deployment.class, PREFIX + "executor-call").getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+        assertThat(call.getResources().getLimits().get("memory").toString()).as("the call channel's own resources")
+                .isEqualTo("512Mi");
+
+        StatefulSet scheduler = m.get(StatefulSet.class, PREFIX + "scheduler");
+        assertThat(scheduler.getSpec().getVolumeClaimTemplates().get(0).getSpec().getStorageClassName()).isEqualTo("fast-ssd");
+        Job topics = m.get(Job.class, PREFIX + "topics");
+        assertThat(topics.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("KAFKA_CLIENT_SASL_JAAS_CONFIG");
+                    assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("kafka-credentials");
+                })
+                .anySatisfy(e -> assertThat(e.getName()).isEqualTo("KAFKA_CLIENT_SSL_TRUSTSTORE_LOCATION"));
+    }
+
+    @Test
+    void chartWrittenSecretsCarryTheApiKeysWebhookSecretsAndKafkaCredentials() {
+        KubernetesManifests m = RenderedChart.CHART_SECRETS.manifests();
+
+        Map<String, String> auth = decoded(m.get(Secret.class, PREFIX + "auth"));
+        assertThat(auth).containsEntry("FOLLOWUP_AUTH_APIKEYS_0_TENANT", "acme")
+                .containsEntry("FOLLOWUP_AUTH_APIKEYS_0_SHA256", "62c2fc277ab4261d4243be7b5cf49bdab2c39fed01ae2d4ce1cf9a38ec4e793c")
+                .containsEntry("FOLLOWUP_AUTH_APIKEYS_1_TENANT", "globex");
+        assertThat(decoded(m.get(Secret.class, PREFIX + "executor")))
+                .containsEntry("FOLLOWUP_EXECUTOR_SECRETS_CRM", "webhook-secret-91c2")
+                .containsEntry("FOLLOWUP_EXECUTOR_MAILBOXES_SALES_PASSWORD", "mailbox-pass-55d0");
+        assertThat(decoded(m.get(Secret.class, PREFIX + "kafka"))).containsKey("sasl-jaas-config");
+        // the topic Job runs before the release's own Secret exists: it gets a hook Secret of its own
+        Secret hookSecret = m.get(Secret.class, PREFIX + "topics-kafka");
+        assertThat(hookSecret.getMetadata().getAnnotations()).containsEntry("followup.dev/helm-hook", "pre-install,pre-upgrade")
+                .containsEntry("helm.sh/hook-weight", "-5");
+        for (String workload : List.of("ingest", "executor-email")) {
+            Container c = m.get(Deployment.class, PREFIX + workload).getSpec().getTemplate().getSpec().getContainers().get(0);
+            assertThat(c.getEnvFrom()).as("Secrets loaded by %s", workload).anySatisfy(f -> assertThat(f.getSecretRef()).isNotNull());
+        }
+        Container scheduler = m.get(StatefulSet.class, PREFIX + "scheduler").getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(m.environment(scheduler)).as("the query API checks the same API keys")
+                .containsKeys("FOLLOWUP_AUTH_APIKEYS_0_TENANT", "FOLLOWUP_AUTH_APIKEYS_0_SHA256")
+                .doesNotContainKey("FOLLOWUP_EXECUTOR_SECRETS_CRM");
+    }
+
+    @Test
+    void minimalRunsOnePodPerServiceAndNothingOptional() {
+        KubernetesManifests m = RenderedChart.MINIMAL.manifests();
+
+        assertThat(m.all(Deployment.class)).extracting(d -> d.getMetadata().getName())
+                .containsExactlyInAnyOrder(PREFIX + "ingest", PREFIX + "executor-email");
+        assertThat(m.all(Deployment.class)).allSatisfy(d -> assertThat(d.getSpec().getReplicas()).isEqualTo(1));
+        StatefulSet scheduler = m.get(StatefulSet.class, PREFIX + "scheduler");
+        assertThat(scheduler.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(m.environment(scheduler.getSpec().getTemplate().getSpec().getContainers().get(0)))
+                .containsEntry("FOLLOWUP_SCHEDULER_STANDBYREPLICAS", "0");
+        assertThat(m.all(PodDisruptionBudget.class)).as("a PDB on one replica would block node drains").isEmpty();
+        assertThat(m.all(Job.class)).isEmpty();
+        assertThat(m.serviceTemplates().values())
+                .allSatisfy(p -> assertThat(p.getSpec().getTopologySpreadConstraints()).isNullOrEmpty());
+    }
+
+    private static Map<String, String> decoded(Secret secret) {
+        return secret.getData().entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                e -> new String(java.util.Base64.getDecoder().decode(e.getValue()), java.nio.charset.StandardCharsets.UTF_8)));
+    }
+}

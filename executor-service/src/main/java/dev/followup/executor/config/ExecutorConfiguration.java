@@ -1,0 +1,94 @@
+package dev.followup.executor.config;
+
+import dev.followup.executor.consume.ChannelListeners;
+import dev.followup.executor.consume.ChannelListeners.ChannelSetup;
+import dev.followup.executor.consume.ChannelWorkers;
+import dev.followup.executor.consume.DueTaskBatchListener;
+import dev.followup.executor.consume.TaskDrafting;
+import dev.followup.executor.consume.TenantSettingsView;
+import dev.followup.executor.content.DraftRenderer;
+import dev.followup.executor.policy.RetryPolicy;
+import dev.followup.executor.provider.DraftProvider;
+import dev.followup.executor.provider.ImapDraftWriter;
+import dev.followup.executor.provider.MaildirDraftWriter;
+import dev.followup.executor.provider.OutboxWriter;
+import dev.followup.executor.provider.TaskLocks;
+import dev.followup.executor.provider.WebhookDraftPoster;
+import dev.followup.executor.provider.WebhookSecrets;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/** Wiring: providers, the tenant-settings view, the per-channel listeners and their retry topics, health. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ExecutorProperties.class)
+public class ExecutorConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    TenantSettingsView tenantSettingsView(ConsumerFactory<?, ?> consumerFactory) {
+        return new TenantSettingsView(consumerFactory.getConfigurationProperties());
+    }
+
+    @Bean
+    TaskDrafting taskDrafting(ExecutorProperties props, TenantSettingsView settings, Clock clock, MeterRegistry meters) {
+        TaskLocks locks = new TaskLocks(1024);
+        WebhookSecrets secrets = new WebhookSecrets(props.secrets());
+        Map<String, DraftProvider> providers = Map.of(
+                "imap", new ImapDraftWriter(props.mailboxes(), props.defaultFrom(), clock, locks),
+                "maildir", new MaildirDraftWriter(props.dataDir().resolve("mail"), props.defaultFrom(), clock, locks),
+                "webhook", new WebhookDraftPoster(props.webhook().connectTimeout(), props.webhook().readTimeout(), secrets, clock),
+                "outbox", new OutboxWriter(props.dataDir().resolve("outbox"), secrets, props.outboxSecretRef(), clock));
+        return new TaskDrafting(settings, new DraftRenderer(props.templatesDir()), providers, meters);
+    }
+
+    @Bean
+    ChannelWorkers channelWorkers(ExecutorProperties props) {
+        return new ChannelWorkers(props.channels(), c -> props.channel(c).concurrency());
+    }
+
+    /** The per-channel retry topics (operational, not contract): created at startup when missing. */
+    @Bean
+    KafkaAdmin.NewTopics retryTopics(ExecutorProperties props) {
+        return new KafkaAdmin.NewTopics(props.channels().stream()
+                .map(c -> TopicBuilder.name(DueTaskBatchListener.retryTopicOf(c)).partitions(props.retryTopicPartitions()).build())
+                .toArray(NewTopic[]::new));
+    }
+
+    @Bean
+    @SuppressWarnings("unchecked")
+    ChannelListeners channelListeners(ExecutorProperties props, ConcurrentKafkaListenerContainerFactory<?, ?> factory,
+            KafkaTemplate<String, byte[]> kafka, TaskDrafting drafting, TenantSettingsView settings, ChannelWorkers workers,
+            Clock clock, MeterRegistry meters) {
+        List<ChannelSetup> setups = props.channels().stream().map(channel -> {
+            ExecutorProperties.ChannelProperties cp = props.channel(channel);
+            RetryPolicy defaults = new RetryPolicy(cp.maxAttempts(), cp.initialBackoff());
+            return new ChannelSetup(channel, mode -> new DueTaskBatchListener(channel, mode, drafting, settings, defaults,
+                    props.retryHorizon(), workers.of(channel), kafka, clock, meters), cp.concurrency(), cp.consumers());
+        }).toList();
+        return new ChannelListeners((ConcurrentKafkaListenerContainerFactory<Object, Object>) factory, setups);
+    }
+
+    /** Readiness: every channel listener runs and has joined its consumer group. */
+    @Bean
+    HealthIndicator listenersHealthIndicator(ChannelListeners listeners) {
+        return () -> (listeners.ready() ? Health.up() : Health.outOfService()).withDetails(listeners.status()).build();
+    }
+
+}

@@ -1,0 +1,120 @@
+package dev.followup.executor.config;
+
+import dev.followup.events.v1.Channel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the executor, under {@code followup.executor}.
+ *
+ * @param channels       the channels this instance runs (one listener each), default all three
+ * @param channel        per-channel settings keyed by lower-case channel name ({@code email}, {@code sms}, {@code call})
+ * @param dataDir        root of the local providers: {@code <data-dir>/mail/<tenant>/Drafts}, {@code <data-dir>/outbox}
+ * @param mailboxes      IMAP accounts by the {@code mailboxRef} that tenant settings name
+ * @param secrets        webhook signing secrets by the {@code webhookSecretRef} that tenant settings name
+ * @param outboxSecretRef secret used to sign outbox lines when the tenant names none
+ * @param webhook        HTTP client settings of the webhook provider
+ * @param defaultFrom    From address of drafts whose mailbox sets none
+ * @param templatesDir   optional directory of tenant templates {@code <dir>/<tenantId>/<channel>/<name>.<part>.mustache}
+ * @param retryHorizon   a retry due further away than this is put back on the retry topic instead of waited for
+ * @param retryTopicPartitions partitions of the per-channel retry topics created at startup
+ */
+@ConfigurationProperties("followup.executor")
+public record ExecutorProperties(
+        @DefaultValue({"EMAIL", "SMS", "CALL"}) List<Channel> channels,
+        Map<String, ChannelProperties> channel,
+        @DefaultValue("var") Path dataDir,
+        Map<String, Mailbox> mailboxes,
+        Map<String, String> secrets,
+        @DefaultValue("local") String outboxSecretRef,
+        @DefaultValue Webhook webhook,
+        @DefaultValue("followup@localhost") String defaultFrom,
+        Path templatesDir,
+        @DefaultValue("30s") Duration retryHorizon,
+        @DefaultValue("6") int retryTopicPartitions) {
+
+    public ExecutorProperties {
+        channels = channels == null ? List.of() : List.copyOf(channels);
+        channel = channel == null ? Map.of() : Map.copyOf(channel);
+        mailboxes = mailboxes == null ? Map.of() : Map.copyOf(mailboxes);
+        secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
+        if (retryHorizon.isNegative() || retryHorizon.isZero()) {
+            throw new IllegalArgumentException("followup.executor.retry-horizon must be positive, was " + retryHorizon);
+        }
+    }
+
+    /** The settings of {@code c}, defaults where none are configured. */
+    public ChannelProperties channel(Channel c) {
+        return channel.getOrDefault(c.name().toLowerCase(Locale.ROOT), ChannelProperties.DEFAULTS);
+    }
+
+    /**
+     * Settings of one channel's listener.
+     *
+     * @param concurrency    tasks drafted at the same time by one instance (worker threads); also the poll size
+     * @param consumers      Kafka consumers (listener threads) of the channel's topic in one instance; each waits for its
+     *                       batch, so several keep the worker pool busy while one waits for a slow provider call
+     * @param maxAttempts    attempts before a task is DEAD, unless the tenant's channel settings say otherwise
+     * @param initialBackoff delay before the second attempt, doubling each time, unless the tenant says otherwise
+     */
+    public record ChannelProperties(
+            @DefaultValue("256") int concurrency,
+            @DefaultValue("3") int consumers,
+            @DefaultValue("5") int maxAttempts,
+            @DefaultValue("1s") Duration initialBackoff) {
+
+        static final ChannelProperties DEFAULTS = new ChannelProperties(256, 3, 5, Duration.ofSeconds(1));
+
+        public ChannelProperties {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
+            }
+            if (consumers < 1) {
+                throw new IllegalArgumentException("consumers must be at least 1, was " + consumers);
+            }
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("max-attempts must be at least 1, was " + maxAttempts);
+            }
+            if (initialBackoff.isNegative()) {
+                throw new IllegalArgumentException("initial-backoff must not be negative, was " + initialBackoff);
+            }
+        }
+    }
+
+    /**
+     * An IMAP account holding drafts.
+     *
+     * @param tls            {@code ssl} (IMAPS), {@code starttls} or {@code none}
+     * @param oauth2Token    when set, XOAUTH2 is used with this token instead of the password
+     * @param maxConnections IMAP connections this instance opens to the mailbox at the same time
+     */
+    public record Mailbox(
+            String host,
+            @DefaultValue("993") int port,
+            @DefaultValue("ssl") String tls,
+            String username,
+            String password,
+            String oauth2Token,
+            @DefaultValue("Drafts") String draftsFolder,
+            String from,
+            @DefaultValue("4") int maxConnections,
+            @DefaultValue("10s") Duration timeout) {
+
+        public Mailbox {
+            if (tls != null && !List.of("ssl", "starttls", "none").contains(tls.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("mailbox tls must be ssl, starttls or none, was '" + tls + "'");
+            }
+        }
+    }
+
+    /** HTTP client settings of the webhook provider. */
+    public record Webhook(
+            @DefaultValue("2s") Duration connectTimeout,
+            @DefaultValue("5s") Duration readTimeout) {
+    }
+}

@@ -1,0 +1,287 @@
+package dev.followup.executor.consume;
+
+import dev.followup.events.LeadKey;
+import dev.followup.events.Topics;
+import dev.followup.events.serde.AvroDeserializer;
+import dev.followup.events.serde.AvroSerializer;
+import dev.followup.events.v1.Channel;
+import dev.followup.events.v1.ChannelSettings;
+import dev.followup.events.v1.DueTask;
+import dev.followup.events.v1.Receipt;
+import dev.followup.events.v1.ReceiptStatus;
+import dev.followup.executor.policy.RetryPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.errors.SerializationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.BatchMessageListener;
+
+/**
+ * Drafts a polled batch of due tasks concurrently on the channel's worker pool, then publishes every outcome from
+ * the listener thread, inside the container's Kafka transaction, together with the batch's offsets: a receipt for a
+ * terminal outcome, the task on the channel's retry topic (with a not-before time) for a retriable failure, or a
+ * DEAD receipt plus the original record on the DLQ when the tries are used up. A slow or failing task therefore
+ * holds its batch at most for one provider timeout, never for its backoff.
+ *
+ * <p>The same class reads the retry topic ({@link Mode#RETRY}): it waits for each record's not-before time on a
+ * delayed executor (no thread is held), and puts records due beyond the retry horizon back on the retry topic.
+ */
+public final class DueTaskBatchListener implements BatchMessageListener<String, byte[]> {
+
+    public enum Mode { DUE, RETRY }
+
+    static final String ATTEMPT = "followup.attempt";
+    static final String FIRST_ATTEMPT = "followup.first-attempt";
+    static final String NOT_BEFORE = "followup.not-before";
+    static final String ERROR = "followup.error";
+    static final String ERROR_CLASS = "followup.error.class";
+    static final String ATTEMPTS = "followup.attempts";
+    static final String SOURCE_TOPIC = "followup.source.topic";
+    static final String SOURCE_PARTITION = "followup.source.partition";
+    static final String SOURCE_OFFSET = "followup.source.offset";
+
+    private static final Logger log = LoggerFactory.getLogger(DueTaskBatchListener.class);
+
+    private final Channel channel;
+    private final Mode mode;
+    private final String dueTopic;
+    private final String retryTopic;
+    private final TaskDrafting drafting;
+    private final TenantSettingsView settings;
+    private final RetryPolicy channelDefaults;
+    private final Duration retryHorizon;
+    private final Executor workers;
+    private final KafkaTemplate<String, byte[]> kafka;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final AvroDeserializer<DueTask> tasks = new AvroDeserializer<>(DueTask.class);
+    private final AvroSerializer<Receipt> receipts = new AvroSerializer<>(Receipt.class);
+
+    public DueTaskBatchListener(Channel channel, Mode mode, TaskDrafting drafting, TenantSettingsView settings,
+            RetryPolicy channelDefaults, Duration retryHorizon, Executor workers, KafkaTemplate<String, byte[]> kafka,
+            Clock clock, MeterRegistry meters) {
+        this.channel = channel;
+        this.mode = mode;
+        this.dueTopic = Topics.dueTasks(channel);
+        this.retryTopic = retryTopicOf(channel);
+        this.drafting = drafting;
+        this.settings = settings;
+        this.channelDefaults = channelDefaults;
+        this.retryHorizon = retryHorizon;
+        this.workers = workers;
+        this.kafka = kafka;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    /** The channel's retry topic, an operational topic the executor creates: {@code <due-task topic>.retry}. */
+    public static String retryTopicOf(Channel channel) {
+        return Topics.dueTasks(channel) + ".retry";
+    }
+
+    @Override
+    public void onMessage(List<ConsumerRecord<String, byte[]>> records) {
+        List<CompletableFuture<List<ProducerRecord<String, byte[]>>>> pending = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            pending.add(handle(record));
+        }
+        for (CompletableFuture<List<ProducerRecord<String, byte[]>>> outcome : pending) {
+            for (ProducerRecord<String, byte[]> out : outcome.join()) {
+                kafka.send(out);
+            }
+        }
+    }
+
+    private CompletableFuture<List<ProducerRecord<String, byte[]>>> handle(ConsumerRecord<String, byte[]> record) {
+        DueTask task;
+        try {
+            if (record.value() == null) {
+                throw new SerializationException("record from topic '" + record.topic() + "' has no value (a DueTask is required)");
+            }
+            task = tasks.deserialize(record.topic(), record.value());
+            if (task.getChannel() != channel) {
+                throw new SerializationException("task " + task.getTaskId() + " is for channel " + task.getChannel()
+                        + " but arrived on " + record.topic());
+            }
+        } catch (SerializationException e) {
+            meters.counter("followup.executor.dlq", "channel", channel.name(), "reason", "undecodable").increment();
+            log.warn("event=task.dead-lettered channel={} topic={} partition={} offset={} error={}", channel,
+                    record.topic(), record.partition(), record.offset(), e.getMessage());
+            return CompletableFuture.completedFuture(List.of(deadLetter(record, e.getMessage(), e.getClass().getName(), 0)));
+        }
+        int attempt = intHeader(record, ATTEMPT, task.getAttempt());
+        int firstAttempt = intHeader(record, FIRST_ATTEMPT, task.getAttempt());
+        DueTask current = attempt == task.getAttempt() ? task : DueTask.newBuilder(task).setAttempt(attempt).build();
+        Supplier<List<ProducerRecord<String, byte[]>>> work = () -> {
+            try {
+                return decide(record, current, attempt, firstAttempt);
+            } catch (RuntimeException e) {
+                return retryOrDead(record, current, attempt, firstAttempt,
+                        new DraftOutcome.Retriable("none", e.toString(), e.getClass().getName()));
+            }
+        };
+        if (mode == Mode.RETRY) {
+            long notBefore = longHeader(record, NOT_BEFORE, 0L);
+            long wait = notBefore - clock.millis();
+            if (wait > retryHorizon.toMillis()) {
+                return CompletableFuture.completedFuture(List.of(requeue(record)));
+            }
+            if (wait > 0) {
+                return CompletableFuture.supplyAsync(work, CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS, workers));
+            }
+        }
+        return CompletableFuture.supplyAsync(work, workers);
+    }
+
+    private List<ProducerRecord<String, byte[]>> decide(ConsumerRecord<String, byte[]> record, DueTask task, int attempt,
+            int firstAttempt) {
+        DraftOutcome outcome = drafting.draft(task);
+        if (outcome instanceof DraftOutcome.Terminal t) {
+            log.info("event=task.{} taskId={} tenant={} channel={} attempt={} provider={}{}", eventOf(t.status()),
+                    task.getTaskId(), task.getTenantId(), channel, attempt, t.provider(),
+                    t.error() == null ? "" : " error=\"" + t.error() + "\"");
+            return List.of(receipt(task, attempt, t.status(), t.provider(), t.providerRef(), t.link(), t.error()));
+        }
+        return retryOrDead(record, task, attempt, firstAttempt, (DraftOutcome.Retriable) outcome);
+    }
+
+    private List<ProducerRecord<String, byte[]>> retryOrDead(ConsumerRecord<String, byte[]> record, DueTask task,
+            int attempt, int firstAttempt, DraftOutcome.Retriable failure) {
+        RetryPolicy policy = policyOf(task);
+        if (policy.allowsRetryAfter(attempt, firstAttempt)) {
+            Instant notBefore = policy.nextTryAt(clock.instant(), attempt, firstAttempt);
+            meters.counter("followup.executor.retries", "channel", channel.name()).increment();
+            log.info("event=task.retry-scheduled taskId={} tenant={} channel={} attempt={} nextAttempt={} notBefore={} error=\"{}\"",
+                    task.getTaskId(), task.getTenantId(), channel, attempt, attempt + 1, notBefore, failure.error());
+            Headers headers = sourceHeaders(record);
+            headers.add(ATTEMPT, bytes(attempt + 1));
+            headers.add(FIRST_ATTEMPT, bytes(firstAttempt));
+            headers.add(NOT_BEFORE, bytes(notBefore.toEpochMilli()));
+            headers.add(ERROR, bytes(failure.error()));
+            return List.of(new ProducerRecord<>(retryTopic, null, record.key(), record.value(), headers));
+        }
+        String error = "gave up after " + (attempt - firstAttempt + 1) + " attempt(s): " + failure.error();
+        meters.counter("followup.executor.dlq", "channel", channel.name(), "reason", "retries-exhausted").increment();
+        log.warn("event=task.dead taskId={} tenant={} channel={} attempt={} provider={} error=\"{}\"", task.getTaskId(),
+                task.getTenantId(), channel, attempt, failure.provider(), error);
+        return List.of(receipt(task, attempt, ReceiptStatus.DEAD, failure.provider(), null, null, error),
+                deadLetter(record, failure.error(), failure.errorClass(), attempt - firstAttempt + 1));
+    }
+
+    private RetryPolicy policyOf(DueTask task) {
+        ChannelSettings tenant = settings.settingsOf(task.getTenantId()).getChannels().get(channel.name());
+        try {
+            return RetryPolicy.of(tenant, channelDefaults.maxAttempts(), channelDefaults.initialBackoff());
+        } catch (IllegalArgumentException e) {
+            log.warn("event=tenant-settings.invalid tenant={} channel={} error=\"{}\" using=channel-defaults",
+                    task.getTenantId(), channel, e.getMessage());
+            return channelDefaults;
+        }
+    }
+
+    private ProducerRecord<String, byte[]> receipt(DueTask task, int attempt, ReceiptStatus status, String provider,
+            String providerRef, String link, String error) {
+        Instant completedAt = clock.instant();
+        Receipt receipt = Receipt.newBuilder()
+                .setReceiptId(task.getTaskId() + "-" + attempt)
+                .setTaskId(task.getTaskId())
+                .setTenantId(task.getTenantId())
+                .setLeadId(task.getLeadId())
+                .setChannel(task.getChannel())
+                .setStatus(status)
+                .setProvider(provider)
+                .setProviderRef(providerRef)
+                .setLink(link)
+                .setAttempt(attempt)
+                .setDueAt(task.getDueAt())
+                .setEmittedAt(task.getEmittedAt())
+                .setCompletedAt(completedAt)
+                .setLatencyMs(completedAt.toEpochMilli() - task.getDueAt().toEpochMilli())
+                .setError(error)
+                .build();
+        meters.counter("followup.executor.receipts", "channel", channel.name(), "status", status.name()).increment();
+        String key = LeadKey.of(task.getTenantId(), task.getLeadId()).toString();
+        return new ProducerRecord<>(Topics.RECEIPTS, key, receipts.serialize(Topics.RECEIPTS, receipt));
+    }
+
+    private ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> record, String error, String errorClass,
+            int attempts) {
+        Headers headers = sourceHeaders(record);
+        headers.add(ERROR, bytes(error == null ? "" : error));
+        headers.add(ERROR_CLASS, bytes(errorClass));
+        headers.add(ATTEMPTS, bytes(attempts));
+        return new ProducerRecord<>(Topics.dlq(dueTopic), null, record.key(), record.value(), headers);
+    }
+
+    private ProducerRecord<String, byte[]> requeue(ConsumerRecord<String, byte[]> record) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header h : record.headers()) {
+            headers.add(h);
+        }
+        return new ProducerRecord<>(retryTopic, null, record.key(), record.value(), headers);
+    }
+
+    /** Where the task first arrived: kept from the retry record's headers, else this record itself. */
+    private Headers sourceHeaders(ConsumerRecord<String, byte[]> record) {
+        RecordHeaders headers = new RecordHeaders();
+        if (record.headers().lastHeader(SOURCE_TOPIC) != null) {
+            for (String name : new String[] {SOURCE_TOPIC, SOURCE_PARTITION, SOURCE_OFFSET}) {
+                Header h = record.headers().lastHeader(name);
+                if (h != null) {
+                    headers.add(name, h.value());
+                }
+            }
+        } else {
+            headers.add(SOURCE_TOPIC, bytes(record.topic()));
+            headers.add(SOURCE_PARTITION, bytes(record.partition()));
+            headers.add(SOURCE_OFFSET, bytes(record.offset()));
+        }
+        return headers;
+    }
+
+    private static String eventOf(ReceiptStatus status) {
+        return switch (status) {
+            case DRAFTED -> "drafted";
+            case SENT -> "sent";
+            case SKIPPED -> "skipped";
+            case FAILED -> "failed";
+            case DEAD -> "dead";
+        };
+    }
+
+    private static int intHeader(ConsumerRecord<String, byte[]> record, String name, int fallback) {
+        return (int) longHeader(record, name, fallback);
+    }
+
+    private static long longHeader(ConsumerRecord<String, byte[]> record, String name, long fallback) {
+        Header h = record.headers().lastHeader(name);
+        if (h == null || h.value() == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(new String(h.value(), StandardCharsets.UTF_8).strip());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static byte[] bytes(Object value) {
+        return String.valueOf(value).getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,180 @@
+package dev.followup.executor.content;
+
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.MustacheException;
+import com.samskivert.mustache.Template;
+import dev.followup.events.v1.Channel;
+import dev.followup.events.v1.DueTask;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Renders a task's subject and body with Mustache (JMustache). Which template: the task's own subject/body (they
+ * are templates too) win; else the task's {@code templateId}; else the default for the channel and reason. Each
+ * name is looked up first in the tenant's directory ({@code <templates-dir>/<tenantId>/<channel>/<name>.<part>.mustache})
+ * then in the built-in {@code templates/<channel>/<name>.<part>.mustache}. A missing variable is an error, not an
+ * empty string: a draft that says "Hello ," is worse than a FAILED receipt that names the variable.
+ */
+public final class DraftRenderer {
+
+    private static final DateTimeFormatter DUE_FORMAT =
+            DateTimeFormatter.ofPattern("EEEE d MMMM yyyy, HH:mm z", Locale.ENGLISH);
+
+    private final Mustache.Compiler compiler = Mustache.compiler().escapeHTML(false).nullValue("");
+    private final Path tenantTemplatesDir;
+    private final Map<String, Optional<Template>> builtIn = new ConcurrentHashMap<>();
+
+    public DraftRenderer(Path tenantTemplatesDir) {
+        this.tenantTemplatesDir = tenantTemplatesDir;
+    }
+
+    /**
+     * @param tenantZone the tenant's time zone, used when the contact has none
+     * @throws TemplateFailure naming the template and the problem
+     */
+    public RenderedDraft render(DueTask task, String tenantZone) {
+        Map<String, Object> context = contextOf(task, tenantZone);
+        String subject = task.getSubject() != null
+                ? renderInline("subject", task.getSubject(), context)
+                : renderNamed(task, "subject", context, task.getChannel() == Channel.EMAIL);
+        String body = task.getBody() != null
+                ? renderInline("body", task.getBody(), context)
+                : renderNamed(task, "body", context, true);
+        return new RenderedDraft(subject == null ? null : subject.strip(), body);
+    }
+
+    private String renderInline(String part, String source, Map<String, Object> context) {
+        try {
+            return compiler.compile(source).execute(context);
+        } catch (MustacheException e) {
+            throw new TemplateFailure("task " + part + " template: " + e.getMessage(), e);
+        }
+    }
+
+    private String renderNamed(DueTask task, String part, Map<String, Object> context, boolean required) {
+        String channel = task.getChannel().name().toLowerCase(Locale.ROOT);
+        String name = task.getTemplateId() != null ? task.getTemplateId()
+                : task.getReason().name().toLowerCase(Locale.ROOT);
+        String label = channel + "/" + name + "." + part;
+        Optional<Template> template = tenantTemplate(task.getTenantId(), channel, name, part)
+                .or(() -> builtInTemplate(channel, name, part));
+        if (template.isEmpty() && task.getTemplateId() == null) {
+            label = channel + "/default." + part;
+            template = builtInTemplate(channel, "default", part);
+        }
+        if (template.isEmpty()) {
+            if (!required) {
+                return null;
+            }
+            throw new TemplateFailure("no template " + label + (task.getTemplateId() != null
+                    ? " (unknown templateId '" + task.getTemplateId() + "' for channel " + task.getChannel() + ")" : ""));
+        }
+        try {
+            return template.get().execute(context);
+        } catch (MustacheException e) {
+            throw new TemplateFailure("template " + label + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<Template> tenantTemplate(String tenantId, String channel, String name, String part) {
+        if (tenantTemplatesDir == null) {
+            return Optional.empty();
+        }
+        Path file = tenantTemplatesDir.resolve(tenantId).resolve(channel).resolve(name + "." + part + ".mustache");
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(compile(channel + "/" + name + "." + part, Files.readString(file)));
+        } catch (IOException e) {
+            throw new TemplateFailure("cannot read tenant template " + channel + "/" + name + "." + part + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<Template> builtInTemplate(String channel, String name, String part) {
+        String resource = "templates/" + channel + "/" + name + "." + part + ".mustache";
+        return builtIn.computeIfAbsent(resource, r -> {
+            try (InputStream in = DraftRenderer.class.getClassLoader().getResourceAsStream(r)) {
+                return in == null ? Optional.empty()
+                        : Optional.of(compile(r, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new TemplateFailure("cannot read built-in template " + r + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private Template compile(String label, String source) {
+        try {
+            return compiler.compile(source);
+        } catch (MustacheException e) {
+            throw new TemplateFailure("template " + label + " does not compile: " + e.getMessage(), e);
+        }
+    }
+
+    /** The values a template sees: task fields, {@code contact.*}, {@code context.*} and context keys at top level. */
+    static Map<String, Object> contextOf(DueTask task, String tenantZone) {
+        Map<String, Object> values = new HashMap<>();
+        task.getContext().forEach(values::put);
+        values.put("context", new HashMap<>(task.getContext()));
+        ZoneId zone = zoneOf(task.getContact().getTimezone(), tenantZone);
+        Instant due = task.getDueAt();
+        Map<String, Object> contact = new HashMap<>();
+        String name = task.getContact().getName();
+        contact.put("name", name);
+        contact.put("firstName", firstName(name));
+        contact.put("email", task.getContact().getEmail());
+        contact.put("phone", task.getContact().getPhone());
+        contact.put("timezone", task.getContact().getTimezone());
+        values.put("contact", contact);
+        values.put("name", name);
+        values.put("firstName", firstName(name));
+        values.put("taskId", task.getTaskId());
+        values.put("tenantId", task.getTenantId());
+        values.put("leadId", task.getLeadId());
+        values.put("bookingId", task.getBookingId());
+        values.put("sequenceId", task.getSequenceId());
+        values.put("stepIndex", task.getStepIndex());
+        values.put("stepNumber", task.getStepIndex() == null ? null : task.getStepIndex() + 1);
+        values.put("channel", task.getChannel().name());
+        values.put("reason", task.getReason().name());
+        values.put("attempt", task.getAttempt());
+        values.put("timezone", zone.getId());
+        values.put("dueAt", DUE_FORMAT.format(due.atZone(zone)));
+        values.put("dueAtIso", due.toString());
+        values.put("dueDate", DateTimeFormatter.ISO_LOCAL_DATE.format(due.atZone(zone)));
+        values.put("dueTime", DateTimeFormatter.ofPattern("HH:mm").format(due.atZone(zone)));
+        return values;
+    }
+
+    private static ZoneId zoneOf(String contactZone, String tenantZone) {
+        for (String candidate : new String[] {contactZone, tenantZone}) {
+            if (candidate != null && !candidate.isBlank()) {
+                try {
+                    return ZoneId.of(candidate);
+                } catch (DateTimeException e) {
+                    // an unknown zone falls through to the next candidate; UTC at the end
+                }
+            }
+        }
+        return ZoneId.of("UTC");
+    }
+
+    private static String firstName(String name) {
+        if (name == null || name.isBlank()) {
+            return name;
+        }
+        return name.strip().split("\\s+")[0];
+    }
+}

@@ -1,0 +1,88 @@
+package dev.followup.executor;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * A real local HTTP server standing in for a tenant's webhook. Each path answers by a script of its own
+ * (status by request number) and records what it received.
+ */
+public final class WebhookReceiver implements AutoCloseable {
+
+    /** One request as received. */
+    public record Received(Instant at, Map<String, List<String>> headers, String body) {
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
+    }
+
+    /** Answers 0 mean: hang until released (or 10 s), then 200. */
+    public static final int HANG = 0;
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final Map<String, List<Received>> received = new ConcurrentHashMap<>();
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    public WebhookReceiver() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    /** Serves {@code path}, answering the n-th request (1-based) with {@code statusOfRequest.applyAsInt(n)}. */
+    public String serve(String path, IntUnaryOperator statusOfRequest) {
+        List<Received> log = received.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>());
+        server.createContext(path, exchange -> respond(exchange, log, statusOfRequest));
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    public List<Received> requests(String path) {
+        return received.getOrDefault(path, List.of());
+    }
+
+    private void respond(HttpExchange exchange, List<Received> log, IntUnaryOperator statusOfRequest) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        log.add(new Received(Instant.now(), Map.copyOf(exchange.getRequestHeaders()), body));
+        int status = statusOfRequest.applyAsInt(log.size());
+        if (status == HANG) {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            status = 200;
+        }
+        byte[] answer = status / 100 == 2 ? ("{\"id\":\"draft-" + log.size() + "\",\"link\":\"https://crm.example/d/"
+                + log.size() + "\"}").getBytes(StandardCharsets.UTF_8) : "{}".getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, answer.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(answer);
+        } catch (IOException e) {
+            // the client gave up (timeout): nothing to answer
+        }
+    }
+
+    @Override
+    public void close() {
+        release.countDown();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

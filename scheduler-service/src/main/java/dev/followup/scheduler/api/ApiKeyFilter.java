@@ -1,0 +1,82 @@
+package dev.followup.scheduler.api;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * {@code Authorization: Bearer <api key>} on {@code /v1/**}: the key's SHA-256 is compared (in constant time) with
+ * the configured hashes, and the request carries the key's tenant from then on. Anything else is a 401 problem.
+ */
+public class ApiKeyFilter extends OncePerRequestFilter {
+
+    /** Request attribute holding the caller's tenant id. */
+    public static final String TENANT_ATTRIBUTE = "followup.tenant";
+
+    private final List<AuthProperties.ApiKey> keys;
+
+    public ApiKeyFilter(AuthProperties properties) {
+        this.keys = properties.apiKeys().stream()
+                .map(k -> new AuthProperties.ApiKey(k.tenant(), k.sha256() == null ? "" : k.sha256().toLowerCase(Locale.ROOT)))
+                .toList();
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !request.getRequestURI().startsWith("/v1/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String header = request.getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+            reject(response, "missing Authorization: Bearer <api key>");
+            return;
+        }
+        byte[] hash = sha256(header.substring(7).strip());
+        String tenant = null;
+        for (AuthProperties.ApiKey key : keys) {
+            byte[] expected;
+            try {
+                expected = HexFormat.of().parseHex(key.sha256());
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            if (MessageDigest.isEqual(hash, expected)) {
+                tenant = key.tenant();
+            }
+        }
+        if (tenant == null) {
+            reject(response, "unknown API key");
+            return;
+        }
+        request.setAttribute(TENANT_ATTRIBUTE, tenant);
+        chain.doFilter(request, response);
+    }
+
+    private static void reject(HttpServletResponse response, String detail) throws IOException {
+        response.setStatus(401);
+        response.setHeader("WWW-Authenticate", "Bearer");
+        response.setContentType("application/problem+json");
+        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\""
+                + detail + "\"}");
+    }
+
+    static byte[] sha256(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

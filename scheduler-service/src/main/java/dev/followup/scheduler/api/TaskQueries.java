@@ -1,0 +1,182 @@
+package dev.followup.scheduler.api;
+
+import dev.followup.events.LeadKey;
+import dev.followup.events.v1.Channel;
+import dev.followup.scheduler.config.SchedulerStreams;
+import dev.followup.scheduler.policy.ScheduledTask;
+import dev.followup.scheduler.topology.DueIndexKey;
+import dev.followup.scheduler.topology.SchedulerTopology;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * Interactive queries over the scheduler's stores. Keys hosted on another instance are answered by that instance:
+ * a lead's tasks are forwarded to the partition's active host; a task by id (whose partition the id does not tell)
+ * and the queue summary ask every instance. Forwarded requests carry the caller's Authorization header and
+ * {@value #LOCAL_ONLY} so the receiver answers from its own stores only.
+ */
+public class TaskQueries {
+
+    public static final String LOCAL_ONLY = "X-Followup-Local-Only";
+
+    private final SchedulerStreams streams;
+    private final Clock clock;
+    private final RestClient http;
+
+    public TaskQueries(SchedulerStreams streams, Clock clock, RestClient http) {
+        this.streams = streams;
+        this.clock = clock;
+        this.http = http;
+    }
+
+    public Optional<TaskView> task(String tenantId, String taskId, boolean localOnly, String authorization) {
+        ScheduledTask local = store(SchedulerTopology.TASKS_STORE).get(taskId) instanceof ScheduledTask t ? t : null;
+        if (local != null) {
+            return local.tenantId().equals(tenantId) ? Optional.of(TaskView.of(local)) : Optional.empty();
+        }
+        if (localOnly) {
+            return Optional.empty();
+        }
+        for (HostInfo host : otherHosts()) {
+            TaskView remote = http.get().uri(url(host, "/v1/tasks/" + taskId))
+                    .header("Authorization", authorization).header(LOCAL_ONLY, "true")
+                    .exchange((request, response) -> response.getStatusCode().value() == 200
+                            ? response.bodyTo(TaskView.class) : null);
+            if (remote != null) {
+                return Optional.of(remote);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public List<TaskView> leadTasks(String tenantId, String leadId, boolean localOnly, String authorization) {
+        String key = LeadKey.of(tenantId, leadId).toString();
+        if (!localOnly) {
+            KeyQueryMetadata owner = kafkaStreams().queryMetadataForKey(SchedulerTopology.LEAD_TASKS_STORE, key,
+                    new StringSerializer());
+            if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+                throw unavailable();
+            }
+            if (!owner.activeHost().equals(streams.self())) {
+                return http.get().uri(url(owner.activeHost(), "/v1/leads/" + leadId + "/tasks"))
+                        .header("Authorization", authorization).header(LOCAL_ONLY, "true")
+                        .retrieve().body(new ParameterizedTypeReference<List<TaskView>>() {
+                        });
+            }
+        }
+        ReadOnlyKeyValueStore<String, byte[]> index = store(SchedulerTopology.LEAD_TASKS_STORE);
+        ReadOnlyKeyValueStore<String, ScheduledTask> tasks = store(SchedulerTopology.TASKS_STORE);
+        List<TaskView> out = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = index.prefixScan(key + "/", new StringSerializer())) {
+            while (it.hasNext()) {
+                String taskId = it.next().key.substring(key.length() + 1);
+                ScheduledTask task = tasks.get(taskId);
+                if (task != null) {
+                    out.add(TaskView.of(task));
+                }
+            }
+        }
+        out.sort(Comparator.comparing(TaskView::dueAt));
+        return out;
+    }
+
+    public QueueView queue(String tenantId, boolean localOnly, String authorization) {
+        Instant now = clock.instant();
+        Map<String, Long> pending = new LinkedHashMap<>();
+        for (Channel channel : Channel.values()) {
+            pending.put(channel.name(), 0L);
+        }
+        long overdue = 0;
+        Instant next = null;
+        ReadOnlyKeyValueStore<Bytes, byte[]> index = store(SchedulerTopology.DUE_INDEX_STORE);
+        try (KeyValueIterator<Bytes, byte[]> it = index.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> entry = it.next();
+                if (!tenantId.equals(DueIndexKey.tenantOf(entry.value))) {
+                    continue;
+                }
+                Instant due = Instant.ofEpochMilli(DueIndexKey.parse(entry.key).dueMillis());
+                pending.merge(DueIndexKey.channelOf(entry.value).name(), 1L, Long::sum);
+                if (!due.isAfter(now)) {
+                    overdue++;
+                }
+                if (next == null || due.isBefore(next)) {
+                    next = due;
+                }
+            }
+        }
+        if (!localOnly) {
+            for (HostInfo host : otherHosts()) {
+                QueueView remote = http.get().uri(url(host, "/v1/queue")).header("Authorization", authorization)
+                        .header(LOCAL_ONLY, "true").retrieve().body(QueueView.class);
+                if (remote == null) {
+                    continue;
+                }
+                remote.pending().forEach((channel, n) -> pending.merge(channel, n, Long::sum));
+                overdue += remote.overdue();
+                if (remote.nextDueAt() != null) {
+                    Instant remoteNext = Instant.parse(remote.nextDueAt());
+                    if (next == null || remoteNext.isBefore(next)) {
+                        next = remoteNext;
+                    }
+                }
+            }
+        }
+        return new QueueView(tenantId, pending, next == null ? null : next.toString(), overdue, now.toString());
+    }
+
+    private Set<HostInfo> otherHosts() {
+        Set<HostInfo> hosts = new LinkedHashSet<>();
+        for (StreamsMetadata metadata : kafkaStreams().metadataForAllStreamsClients()) {
+            if (!metadata.hostInfo().equals(streams.self())) {
+                hosts.add(metadata.hostInfo());
+            }
+        }
+        return hosts;
+    }
+
+    private <K, V> ReadOnlyKeyValueStore<K, V> store(String name) {
+        try {
+            return kafkaStreams().store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+        } catch (InvalidStateStoreException e) {
+            throw unavailable();
+        }
+    }
+
+    private KafkaStreams kafkaStreams() {
+        return streams.kafkaStreams();
+    }
+
+    private static String url(HostInfo host, String path) {
+        return "http://" + host.host() + ":" + host.port() + path;
+    }
+
+    private static ResponseStatusException unavailable() {
+        return new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
+                "the scheduler's stores are not available yet (starting or rebalancing); retry shortly");
+    }
+}

@@ -1,0 +1,56 @@
+package dev.followup.scheduler.config;
+
+import dev.followup.events.v1.Channel;
+import dev.followup.scheduler.topology.SchedulerEvents;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Micrometer view of what the topology does: {@code followup.scheduler.tasks.emitted} and {@code .canceled}
+ * by channel, {@code followup.scheduler.firing.lag} (emittedAt - dueAt, a histogram) and
+ * {@code followup.scheduler.dlq} by source topic.
+ */
+public class SchedulerMetrics implements SchedulerEvents {
+
+    private final MeterRegistry registry;
+    private final Map<Channel, Counter> emitted = new EnumMap<>(Channel.class);
+    private final Map<Channel, Counter> canceled = new EnumMap<>(Channel.class);
+    private final Timer firingLag;
+
+    public SchedulerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (Channel channel : Channel.values()) {
+            String tag = channel.name().toLowerCase(java.util.Locale.ROOT);
+            emitted.put(channel, Counter.builder("followup.scheduler.tasks.emitted").tag("channel", tag)
+                    .description("Due tasks emitted").register(registry));
+            canceled.put(channel, Counter.builder("followup.scheduler.tasks.canceled").tag("channel", tag)
+                    .description("Pending tasks canceled").register(registry));
+        }
+        firingLag = Timer.builder("followup.scheduler.firing.lag")
+                .description("emittedAt - dueAt of emitted tasks")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofHours(1))
+                .register(registry);
+    }
+
+    @Override
+    public void taskEmitted(Channel channel, Duration lag) {
+        emitted.get(channel).increment();
+        firingLag.record(lag.isNegative() ? Duration.ZERO : lag);
+    }
+
+    @Override
+    public void taskCanceled(Channel channel) {
+        canceled.get(channel).increment();
+    }
+
+    @Override
+    public void deadLettered(String sourceTopic) {
+        registry.counter("followup.scheduler.dlq", "topic", sourceTopic).increment();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.followup.scheduler.policy;
+
+import dev.followup.events.v1.Channel;
+import java.util.Map;
+
+/**
+ * What the scheduler knows about a lead: the contact snapshot of its latest {@code LeadCaptured} (for due tasks)
+ * and whether new tasks are blocked. Erasure drops the contact data and keeps only the block.
+ */
+public record LeadProfile(
+        String name,
+        String email,
+        String phone,
+        String timezone,
+        Map<String, String> attributes,
+        boolean optedOut,
+        boolean emailBounced,
+        boolean erased) {
+
+    public LeadProfile {
+        attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+    }
+
+    public static final LeadProfile UNKNOWN = new LeadProfile(null, null, null, null, Map.of(), false, false, false);
+
+    /** The profile with a new contact snapshot (blocks are kept: an erased or opted-out lead stays blocked). */
+    public LeadProfile withContact(String newName, String newEmail, String newPhone, String newTimezone,
+            Map<String, String> newAttributes) {
+        if (erased) {
+            return this;
+        }
+        return new LeadProfile(newName, newEmail, newPhone, newTimezone, newAttributes, optedOut, emailBounced, false);
+    }
+
+    public LeadProfile optOut() {
+        return new LeadProfile(name, email, phone, timezone, attributes, true, emailBounced, erased);
+    }
+
+    public LeadProfile bounceEmail() {
+        return new LeadProfile(name, email, phone, timezone, attributes, optedOut, true, erased);
+    }
+
+    /** Forgets every contact detail; the lead stays blocked. */
+    public LeadProfile erase() {
+        return new LeadProfile(null, null, null, null, Map.of(), optedOut, emailBounced, true);
+    }
+
+    /** Whether no new task of {@code channel} may be created (and pending ones are canceled). */
+    public boolean blocks(Channel channel) {
+        return erased || optedOut || (emailBounced && channel == Channel.EMAIL);
+    }
+}

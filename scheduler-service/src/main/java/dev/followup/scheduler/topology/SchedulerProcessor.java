@@ -1,0 +1,474 @@
+package dev.followup.scheduler.topology;
+
+import dev.followup.events.Identifiers;
+import dev.followup.events.LeadKey;
+import dev.followup.events.serde.AvroSerializer;
+import dev.followup.events.v1.BookingCanceled;
+import dev.followup.events.v1.BookingEvent;
+import dev.followup.events.v1.BookingRescheduled;
+import dev.followup.events.v1.BookingScheduled;
+import dev.followup.events.v1.CancelFollowUps;
+import dev.followup.events.v1.CancelTask;
+import dev.followup.events.v1.Channel;
+import dev.followup.events.v1.Command;
+import dev.followup.events.v1.Contact;
+import dev.followup.events.v1.DueTask;
+import dev.followup.events.v1.LeadCaptured;
+import dev.followup.events.v1.LeadEngaged;
+import dev.followup.events.v1.LeadErased;
+import dev.followup.events.v1.LeadEvent;
+import dev.followup.events.v1.LeadScored;
+import dev.followup.events.v1.Receipt;
+import dev.followup.events.v1.RetryTask;
+import dev.followup.events.v1.ScheduleTask;
+import dev.followup.events.v1.TenantSettings;
+import dev.followup.scheduler.policy.BookingFollowUpPolicy;
+import dev.followup.scheduler.policy.Cancellation;
+import dev.followup.scheduler.policy.InvalidInputException;
+import dev.followup.scheduler.policy.LeadFollowUpPolicy;
+import dev.followup.scheduler.policy.LeadFollowUpPolicy.ScoreDecision;
+import dev.followup.scheduler.policy.LeadProfile;
+import dev.followup.scheduler.policy.ScheduledTask;
+import dev.followup.scheduler.policy.TaskLifecycle;
+import dev.followup.scheduler.policy.TaskMerge;
+import dev.followup.scheduler.policy.TaskMerge.OpenTask;
+import dev.followup.scheduler.policy.TaskStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the policies to the stores for every input record, and emits due tasks from a wall-clock punctuator.
+ * One instance per stream task (partition); all its state is in the task's stores, so exactly-once processing
+ * commits input offsets, store changes and emitted tasks together.
+ */
+final class SchedulerProcessor implements Processor<String, SpecificRecord, String, Object> {
+
+    private static final Logger log = LoggerFactory.getLogger(SchedulerProcessor.class);
+    private static final byte[] EMPTY = new byte[0];
+
+    private final SchedulerSettings settings;
+    private final SchedulerEvents events;
+
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, ScheduledTask> tasks;
+    private KeyValueStore<Bytes, byte[]> dueIndex;
+    private KeyValueStore<String, byte[]> leadTasks;
+    private KeyValueStore<String, LeadProfile> profiles;
+    private KeyValueStore<String, TenantSettings> tenantSettings;
+    /** Where the next due scan starts: the last key fired, so scans skip the tombstones of fired entries. */
+    private Bytes scanFrom = DueIndexKey.MIN;
+
+    SchedulerProcessor(SchedulerSettings settings, SchedulerEvents events) {
+        this.settings = settings;
+        this.events = events;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        tasks = context.getStateStore(SchedulerTopology.TASKS_STORE);
+        dueIndex = context.getStateStore(SchedulerTopology.DUE_INDEX_STORE);
+        leadTasks = context.getStateStore(SchedulerTopology.LEAD_TASKS_STORE);
+        profiles = context.getStateStore(SchedulerTopology.LEAD_PROFILES_STORE);
+        tenantSettings = context.getStateStore(SchedulerTopology.TENANT_SETTINGS_STORE);
+        context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::emitDue);
+    }
+
+    @Override
+    public void process(Record<String, SpecificRecord> record) {
+        SpecificRecord value = record.value();
+        try {
+            if (value == null) {
+                throw new InvalidInputException("value is null (tombstones are not events)");
+            } else if (value instanceof LeadEvent e) {
+                onLeadEvent(leadKey(record.key(), e.getTenantId(), e.getLeadId()), e);
+            } else if (value instanceof BookingEvent e) {
+                onBookingEvent(leadKey(record.key(), e.getTenantId(), e.getLeadId()), e);
+            } else if (value instanceof Command c) {
+                onCommand(record.key(), c);
+            } else if (value instanceof Receipt r) {
+                onReceipt(leadKey(record.key(), r.getTenantId(), r.getLeadId()), r);
+            }
+        } catch (InvalidInputException e) {
+            deadLetter(record, e);
+        }
+    }
+
+    // ---- lead events ----
+
+    private void onLeadEvent(LeadKey key, LeadEvent event) {
+        Instant at = event.getOccurredAt();
+        LeadProfile profile = profile(key);
+        Object payload = event.getPayload();
+        if (payload instanceof LeadCaptured captured) {
+            if (captured.getTimezone() != null) {
+                BookingFollowUpPolicy.zone("timezone", captured.getTimezone());
+            }
+            LeadProfile updated = profile.withContact(captured.getName(), captured.getEmail(), captured.getPhone(),
+                    captured.getTimezone(), captured.getAttributes());
+            profiles.put(key.toString(), updated);
+            if (captured.getPredProb() != null) {
+                onScore(key, updated, captured.getPredProb(), at);
+            }
+        } else if (payload instanceof LeadScored scored) {
+            onScore(key, profile, scored.getPredProb(), at);
+        } else if (payload instanceof LeadEngaged engaged) {
+            LeadFollowUpPolicy.profileAfter(profile, engaged.getKind()).ifPresent(p -> profiles.put(key.toString(), p));
+            cancel(key, LeadFollowUpPolicy.onEngaged(engaged.getKind()), at);
+        } else if (payload instanceof LeadErased) {
+            profiles.put(key.toString(), profile.erase());
+            Cancellation all = Cancellation.all("lead erased");
+            for (ScheduledTask task : tasksOf(key)) {
+                ScheduledTask next = all.matches(task) ? canceled(task, all.reason(), at) : task;
+                save(task, next.withoutPersonalData());
+            }
+            log.atInfo().setMessage("lead.erased").addKeyValue("tenantId", key.tenantId())
+                    .addKeyValue("leadId", key.leadId()).log();
+        }
+    }
+
+    private void onScore(LeadKey key, LeadProfile profile, double predProb, Instant at) {
+        TenantSettings tenant = settingsOf(key.tenantId());
+        ScoreDecision decision = LeadFollowUpPolicy.onScore(tenant, key.tenantId(), key.leadId(), predProb, at);
+        if (decision instanceof ScoreDecision.Schedule schedule) {
+            plan(key, profile, tenant, schedule.tasks(), at, OpenTask.KEEP, true);
+        } else if (decision instanceof ScoreDecision.Cancel cancel) {
+            cancel(key, cancel.cancellation(), at);
+        }
+    }
+
+    // ---- booking events ----
+
+    private void onBookingEvent(LeadKey key, BookingEvent event) {
+        String bookingId = event.getBookingId();
+        if (!Identifiers.isValid(bookingId)) {
+            throw new InvalidInputException(Identifiers.describe("bookingId", bookingId));
+        }
+        Instant at = event.getOccurredAt();
+        Object payload = event.getPayload();
+        if (payload instanceof BookingCanceled) {
+            cancel(key, task -> task.status().isOpen() && bookingId.equals(task.bookingId()), "booking canceled", at);
+            return;
+        }
+        String localStart;
+        String timezone;
+        Map<String, String> bookingContext = new HashMap<>();
+        if (payload instanceof BookingScheduled scheduled) {
+            localStart = scheduled.getLocalStart();
+            timezone = scheduled.getTimezone();
+            putIfPresent(bookingContext, "bookingType", scheduled.getBookingType());
+            putIfPresent(bookingContext, "assignedUserId", scheduled.getAssignedUserId());
+        } else if (payload instanceof BookingRescheduled rescheduled) {
+            localStart = rescheduled.getLocalStart();
+            timezone = rescheduled.getTimezone();
+        } else {
+            return;
+        }
+        Instant start = BookingFollowUpPolicy.startOf(localStart, timezone);
+        bookingContext.put("bookingStart", localStart);
+        bookingContext.put("bookingTimezone", timezone);
+        TenantSettings tenant = settingsOf(key.tenantId());
+        List<ScheduledTask> planned = BookingFollowUpPolicy.followUps(tenant, key.tenantId(), key.leadId(), bookingId,
+                start, bookingContext);
+        plan(key, profile(key), tenant, planned, at, OpenTask.MOVE, tenant.getAutoEnabled());
+    }
+
+    // ---- commands ----
+
+    private void onCommand(String rawKey, Command command) {
+        Object payload = command.getPayload();
+        if (!(payload instanceof ScheduleTask || payload instanceof CancelTask || payload instanceof CancelFollowUps
+                || payload instanceof RetryTask)) {
+            log.atInfo().setMessage("command.unsupported").addKeyValue("commandId", command.getCommandId())
+                    .addKeyValue("type", payload.getClass().getSimpleName()).log();
+            return;
+        }
+        if (command.getLeadId() == null) {
+            throw new InvalidInputException("leadId is required for " + payload.getClass().getSimpleName());
+        }
+        LeadKey key = leadKey(rawKey, command.getTenantId(), command.getLeadId());
+        if (!Identifiers.isValid(command.getCommandId())) {
+            throw new InvalidInputException(Identifiers.describe("commandId", command.getCommandId()));
+        }
+        Instant at = command.getIssuedAt();
+        if (payload instanceof ScheduleTask schedule) {
+            ScheduledTask task = TaskLifecycle.manual(key.tenantId(), key.leadId(), command.getCommandId(),
+                    schedule.getChannel(), schedule.getDueAt(), schedule.getTemplateId(), schedule.getNote(), at);
+            TenantSettings tenant = settingsOf(key.tenantId());
+            plan(key, profile(key), tenant, List.of(task), at, OpenTask.KEEP, true);
+        } else if (payload instanceof CancelTask cancel) {
+            ScheduledTask task = ownTask(key, cancel.getTaskId());
+            if (task != null && task.status().isOpen()) {
+                save(task, canceled(task, "canceled by command " + command.getCommandId(), at));
+            } else {
+                logNoop("task.cancel_ignored", cancel.getTaskId(), task);
+            }
+        } else if (payload instanceof CancelFollowUps) {
+            cancel(key, task -> task.status().isOpen(), "follow-ups canceled by command " + command.getCommandId(), at);
+        } else if (payload instanceof RetryTask retry) {
+            ScheduledTask task = ownTask(key, retry.getTaskId());
+            if (task != null && profile(key).blocks(task.channel())) {
+                logNoop("task.retry_blocked", retry.getTaskId(), task);
+                return;
+            }
+            TaskLifecycle.retry(task, retry.getNotBefore(), at, command.getCommandId()).ifPresentOrElse(
+                    next -> save(task, next), () -> logNoop("task.retry_ignored", retry.getTaskId(), task));
+        }
+    }
+
+    // ---- receipts ----
+
+    private void onReceipt(LeadKey key, Receipt receipt) {
+        ScheduledTask task = ownTask(key, receipt.getTaskId());
+        TaskLifecycle.onReceipt(task, receipt.getStatus(), receipt.getAttempt(), receipt.getCompletedAt(),
+                receipt.getError()).ifPresentOrElse(next -> save(task, next),
+                        () -> logNoop("receipt.ignored", receipt.getTaskId(), task));
+    }
+
+    // ---- store operations ----
+
+    /** Stores each planned task under the merge rule; a blocked channel or {@code create == false} creates none. */
+    private void plan(LeadKey key, LeadProfile profile, TenantSettings tenant, List<ScheduledTask> planned, Instant at,
+            OpenTask openTask, boolean create) {
+        for (ScheduledTask candidate : planned) {
+            if (profile.blocks(candidate.channel())) {
+                logNoop("task.blocked", candidate.taskId(), null);
+                continue;
+            }
+            ScheduledTask existing = tasks.get(candidate.taskId());
+            if (existing == null && !create) {
+                continue;
+            }
+            Instant due = settings.dueTimeAdjuster().adjust(candidate, tenant, profile.timezone());
+            ScheduledTask adjusted = candidate.rescheduled(candidate.anchorAt(), candidate.originalDueAt(), due,
+                    candidate.context(), candidate.statusAt());
+            TaskMerge.merge(existing, adjusted, at, openTask).ifPresent(next -> {
+                save(existing, next);
+                log.atDebug().setMessage(existing == null ? "task.scheduled" : "task.rescheduled")
+                        .addKeyValue("taskId", next.taskId()).addKeyValue("dueAt", next.dueAt()).log();
+            });
+        }
+    }
+
+    private void cancel(LeadKey key, Cancellation cancellation, Instant at) {
+        cancel(key, cancellation::matches, cancellation.reason(), at);
+    }
+
+    private void cancel(LeadKey key, Predicate<ScheduledTask> which, String reason, Instant at) {
+        for (ScheduledTask task : tasksOf(key)) {
+            if (task.status().isOpen() && which.test(task)) {
+                save(task, canceled(task, reason, at));
+            }
+        }
+    }
+
+    private ScheduledTask canceled(ScheduledTask task, String reason, Instant at) {
+        events.taskCanceled(task.channel());
+        log.atDebug().setMessage("task.canceled").addKeyValue("taskId", task.taskId()).addKeyValue("reason", reason).log();
+        return task.withStatus(TaskStatus.CANCELED, at, reason);
+    }
+
+    /** Writes {@code next} and keeps the due index and the lead index in step with it. */
+    private void save(ScheduledTask previous, ScheduledTask next) {
+        if (previous != null && previous.status() == TaskStatus.PENDING
+                && (next.status() != TaskStatus.PENDING || !previous.dueAt().equals(next.dueAt()))) {
+            dueIndex.put(DueIndexKey.of(previous.dueAt(), previous.taskId()).toBytes(), null);
+        }
+        tasks.put(next.taskId(), next);
+        if (next.status() == TaskStatus.PENDING) {
+            Bytes indexKey = DueIndexKey.of(next.dueAt(), next.taskId()).toBytes();
+            dueIndex.put(indexKey, DueIndexKey.value(next.channel(), next.tenantId()));
+            if (indexKey.compareTo(scanFrom) < 0) {
+                scanFrom = indexKey;
+            }
+        }
+        if (previous == null) {
+            leadTasks.put(leadTaskKey(next.tenantId(), next.leadId(), next.taskId()), EMPTY);
+        }
+    }
+
+    private List<ScheduledTask> tasksOf(LeadKey key) {
+        List<String> ids = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = leadTasks.prefixScan(leadTaskPrefix(key.tenantId(), key.leadId()),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            it.forEachRemaining(kv -> ids.add(kv.key.substring(kv.key.indexOf('/') + 1)));
+        }
+        List<ScheduledTask> out = new ArrayList<>();
+        for (String id : ids) {
+            ScheduledTask task = tasks.get(id);
+            if (task != null) {
+                out.add(task);
+            }
+        }
+        return out;
+    }
+
+    /** The task if it belongs to this lead (a task id of another tenant or lead is treated as unknown). */
+    private ScheduledTask ownTask(LeadKey key, String taskId) {
+        if (!Identifiers.isValid(taskId)) {
+            throw new InvalidInputException(Identifiers.describe("taskId", taskId));
+        }
+        ScheduledTask task = tasks.get(taskId);
+        if (task == null || !task.tenantId().equals(key.tenantId()) || !task.leadId().equals(key.leadId())) {
+            return null;
+        }
+        return task;
+    }
+
+    // ---- the punctuator ----
+
+    /**
+     * Emits up to {@code maxEmitsPerTick} tasks due at or before {@code nowMillis}, earliest first, and removes
+     * their index entries; EOS commits both with the input offsets. Tasks left over wait for the next tick.
+     */
+    void emitDue(long nowMillis) {
+        List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>();
+        Bytes to = DueIndexKey.upTo(nowMillis);
+        if (scanFrom.compareTo(to) > 0) {
+            return;
+        }
+        try (KeyValueIterator<Bytes, byte[]> it = dueIndex.range(scanFrom, to)) {
+            while (it.hasNext() && batch.size() < settings.maxEmitsPerTick()) {
+                batch.add(it.next());
+            }
+        }
+        Instant now = Instant.ofEpochMilli(nowMillis);
+        for (KeyValue<Bytes, byte[]> entry : batch) {
+            dueIndex.put(entry.key, null);
+            DueIndexKey key = DueIndexKey.parse(entry.key);
+            ScheduledTask task = tasks.get(key.taskId());
+            if (task == null || task.status() != TaskStatus.PENDING || task.dueAt().toEpochMilli() != key.dueMillis()) {
+                continue;
+            }
+            try {
+                emit(task, now);
+            } catch (RuntimeException e) {
+                // never lose a task silently nor block the partition: it becomes FAILED, visible and retryable
+                log.atError().setMessage("task.emit_failed").addKeyValue("taskId", task.taskId()).setCause(e).log();
+                tasks.put(task.taskId(), task.withStatus(TaskStatus.FAILED, now, "emit failed: " + e.getMessage()));
+            }
+        }
+        if (!batch.isEmpty()) {
+            scanFrom = batch.get(batch.size() - 1).key;
+        }
+    }
+
+    private void emit(ScheduledTask task, Instant now) {
+        LeadProfile profile = profiles.get(LeadKey.of(task.tenantId(), task.leadId()).toString());
+        if (profile == null) {
+            profile = LeadProfile.UNKNOWN;
+        }
+        Map<String, String> templateContext = new HashMap<>(profile.attributes());
+        templateContext.putAll(task.context());
+        DueTask due = DueTask.newBuilder()
+                .setTaskId(task.taskId())
+                .setTenantId(task.tenantId())
+                .setLeadId(task.leadId())
+                .setBookingId(task.bookingId())
+                .setSequenceId(task.sequenceId())
+                .setStepIndex(task.stepIndex())
+                .setChannel(task.channel())
+                .setReason(task.emittedReason())
+                .setDueAt(task.dueAt())
+                .setEmittedAt(now)
+                .setAttempt(task.attempt())
+                .setContact(Contact.newBuilder()
+                        // a lead never captured still gets its task; the executor sees the lead id as the name
+                        .setName(profile.name() != null ? profile.name() : task.leadId())
+                        .setEmail(profile.email())
+                        .setPhone(profile.phone())
+                        .setTimezone(profile.timezone())
+                        .build())
+                .setTemplateId(task.templateId())
+                .setSubject(task.subject())
+                .setBody(task.body())
+                .setContext(templateContext)
+                .build();
+        String key = LeadKey.of(task.tenantId(), task.leadId()).toString();
+        context.forward(new Record<>(key, (Object) due, now.toEpochMilli()), SchedulerTopology.dueTaskSink(task.channel()));
+        tasks.put(task.taskId(), task.emitted(now));
+        Duration lag = Duration.between(task.dueAt(), now);
+        events.taskEmitted(task.channel(), lag);
+        log.atDebug().setMessage("task.emitted").addKeyValue("taskId", task.taskId())
+                .addKeyValue("channel", task.channel()).addKeyValue("lagMs", lag.toMillis()).log();
+    }
+
+    // ---- helpers ----
+
+    private LeadKey leadKey(String rawKey, String tenantId, String leadId) {
+        LeadKey key;
+        try {
+            key = LeadKey.of(tenantId, leadId);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
+        if (!key.toString().equals(rawKey)) {
+            throw new InvalidInputException("record key '" + rawKey + "' does not match tenantId:leadId '" + key + "'");
+        }
+        return key;
+    }
+
+    private LeadProfile profile(LeadKey key) {
+        LeadProfile profile = profiles.get(key.toString());
+        return profile == null ? LeadProfile.UNKNOWN : profile;
+    }
+
+    private TenantSettings settingsOf(String tenantId) {
+        TenantSettings stored = tenantSettings.get(tenantId);
+        return stored != null ? stored : TenantSettings.newBuilder().setTenantId(tenantId).build();
+    }
+
+    private void deadLetter(Record<String, SpecificRecord> record, InvalidInputException error) {
+        RecordMetadata meta = context.recordMetadata().orElseThrow();
+        byte[] bytes = record.value() == null ? null : reencode(meta.topic(), record.value());
+        context.forward(new Record<String, Object>(record.key(), bytes, record.timestamp(),
+                DeadLetters.headers(record.headers(), error.getMessage(), error, meta.topic(), meta.partition(),
+                        meta.offset())), SchedulerTopology.deadLetterSink(meta.topic()));
+        events.deadLettered(meta.topic());
+        log.atWarn().setMessage("record.dead_lettered").addKeyValue("topic", meta.topic())
+                .addKeyValue("partition", meta.partition()).addKeyValue("offset", meta.offset())
+                .addKeyValue("error", error.getMessage()).log();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static byte[] reencode(String topic, SpecificRecord value) {
+        return new AvroSerializer(value.getClass()).serialize(topic, value);
+    }
+
+    private static void logNoop(String event, String taskId, ScheduledTask task) {
+        log.atInfo().setMessage(event).addKeyValue("taskId", taskId)
+                .addKeyValue("status", task == null ? "UNKNOWN" : task.status().name()).log();
+    }
+
+    private static void putIfPresent(Map<String, String> map, String key, String value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+
+    static String leadTaskPrefix(String tenantId, String leadId) {
+        return tenantId + ":" + leadId + "/";
+    }
+
+    static String leadTaskKey(String tenantId, String leadId, String taskId) {
+        return leadTaskPrefix(tenantId, leadId) + taskId;
+    }
+}

@@ -1,0 +1,202 @@
+package dev.followup.scheduler.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.followup.events.LeadKey;
+import dev.followup.events.Topics;
+import dev.followup.events.v1.Channel;
+import dev.followup.events.v1.Command;
+import dev.followup.events.v1.ScheduleTask;
+import dev.followup.scheduler.SchedulerApplication;
+import dev.followup.scheduler.config.SchedulerStreams;
+import dev.followup.scheduler.policy.TaskIds;
+import dev.followup.scheduler.topology.SchedulerTopology;
+import dev.followup.testkit.TestKafka;
+import dev.followup.testkit.WithKafka;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.util.TestSocketUtils;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Two scheduler instances (same application id, 6 partitions split between them) behind their query APIs: either
+ * instance answers for tasks hosted on the other, scoped to the caller's tenant.
+ */
+@WithKafka
+class TwoInstanceQueryApiTest {
+
+    private static final String ACME = "Bearer dev-acme-key";
+    private static final String GLOBEX = "Bearer dev-globex-key";
+    private static final int LEADS = 12;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static ConfigurableApplicationContext a;
+    private static ConfigurableApplicationContext b;
+    private static int portA;
+    private static int portB;
+
+    @BeforeAll
+    static void start(TestKafka kafka) {
+        String run = UUID.randomUUID().toString();
+        portA = TestSocketUtils.findAvailableTcpPort();
+        a = app(kafka, portA, "target/it-state/" + run + "/a");
+        portB = TestSocketUtils.findAvailableTcpPort();
+        b = app(kafka, portB, "target/it-state/" + run + "/b");
+        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() ->
+                get(portA, "/actuator/health/readiness", null).statusCode() == 200
+                        && get(portB, "/actuator/health/readiness", null).statusCode() == 200
+                        && streams(a).kafkaStreams().metadataForAllStreamsClients().size() == 2
+                        && streams(a).kafkaStreams().metadataForAllStreamsClients().stream()
+                                .allMatch(m -> !m.topicPartitions().isEmpty()));
+
+        Instant due = Instant.now().plus(Duration.ofHours(1));
+        for (int i = 0; i < LEADS; i++) {
+            String lead = "lead-" + i;
+            kafka.send(Topics.COMMANDS, LeadKey.of("acme", lead).toString(), Command.newBuilder()
+                    .setCommandId("cmd-" + i).setTenantId("acme").setLeadId(lead).setIssuedAt(Instant.now())
+                    .setPayload(ScheduleTask.newBuilder().setChannel(Channel.SMS).setDueAt(due).build()).build());
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (b != null) {
+            b.close();
+        }
+        if (a != null) {
+            a.close();
+        }
+    }
+
+    private static ConfigurableApplicationContext app(TestKafka kafka, int port, String stateDir) {
+        // command-line arguments: they win over application.yml (builder properties would not)
+        return new SpringApplicationBuilder(SchedulerApplication.class).run(
+                "--server.port=" + port,
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--followup.scheduler.application-id=scheduler-query-test",
+                "--followup.scheduler.state-dir=" + stateDir,
+                "--followup.scheduler.application-server=localhost:" + port,
+                "--followup.auth.api-keys[0].tenant=acme",
+                "--followup.auth.api-keys[0].sha256=62c2fc277ab4261d4243be7b5cf49bdab2c39fed01ae2d4ce1cf9a38ec4e793c",
+                "--followup.auth.api-keys[1].tenant=globex",
+                "--followup.auth.api-keys[1].sha256=4763e480ccf7dc583baddba37894eb1dc1fabf79bfc9d82a4a8b00710e18f124");
+    }
+
+    private static SchedulerStreams streams(ConfigurableApplicationContext context) {
+        return context.getBean(SchedulerStreams.class);
+    }
+
+    private static HttpResponse<String> get(int port, String path, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(60));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode json(HttpResponse<String> response) {
+        return JSON.readTree(response.body());
+    }
+
+    /** Leads whose partition instance B hosts. */
+    private static List<String> leadsOnB() {
+        HostInfo hostB = streams(b).self();
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < LEADS; i++) {
+            KeyQueryMetadata owner = streams(a).kafkaStreams().queryMetadataForKey(SchedulerTopology.LEAD_TASKS_STORE,
+                    LeadKey.of("acme", "lead-" + i).toString(), new StringSerializer());
+            if (owner.activeHost().equals(hostB)) {
+                out.add("lead-" + i);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void instanceAAnswersForTasksHostedOnInstanceB() {
+        List<String> onB = leadsOnB();
+        assertThat(onB).as("some leads live on instance B").isNotEmpty();
+        for (String lead : onB) {
+            String taskId = TaskIds.manual("acme", "cmd-" + lead.substring("lead-".length()));
+            await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> get(portA, "/v1/tasks/" + taskId, ACME).statusCode() == 200);
+            JsonNode task = json(get(portA, "/v1/tasks/" + taskId, ACME));
+            assertThat(task.get("taskId").asString()).isEqualTo(taskId);
+            assertThat(task.get("leadId").asString()).isEqualTo(lead);
+            assertThat(task.get("status").asString()).isEqualTo("PENDING");
+            assertThat(task.get("channel").asString()).isEqualTo("SMS");
+
+            JsonNode leadTasks = json(get(portA, "/v1/leads/" + lead + "/tasks", ACME));
+            assertThat(leadTasks.size()).isEqualTo(1);
+            assertThat(leadTasks.get(0).get("taskId").asString()).isEqualTo(taskId);
+        }
+    }
+
+    @Test
+    void queueSummarizesPendingTasksOfAllInstances() {
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+            for (int port : new int[] {portA, portB}) {
+                JsonNode queue = json(get(port, "/v1/queue", ACME));
+                assertThat(queue.get("pending").get("SMS").asLong()).isEqualTo(LEADS);
+                assertThat(queue.get("pending").get("EMAIL").asLong()).isZero();
+                assertThat(queue.get("overdue").asLong()).isZero();
+                assertThat(queue.get("nextDueAt").asString()).isNotBlank();
+            }
+        });
+        JsonNode globex = json(get(portA, "/v1/queue", GLOBEX));
+        assertThat(globex.get("pending").get("SMS").asLong()).isZero();
+    }
+
+    @Test
+    void aTaskOfAnotherTenantIsNotFound() {
+        String taskId = TaskIds.manual("acme", "cmd-0");
+        await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> get(portA, "/v1/tasks/" + taskId, ACME).statusCode() == 200);
+        assertThat(get(portA, "/v1/tasks/" + taskId, GLOBEX).statusCode()).isEqualTo(404);
+        assertThat(get(portB, "/v1/tasks/" + taskId, GLOBEX).statusCode()).isEqualTo(404);
+        assertThat(json(get(portA, "/v1/leads/lead-0/tasks", GLOBEX)).size()).isZero();
+    }
+
+    @Test
+    void requestsWithoutAValidApiKeyAreRejected() {
+        assertThat(get(portA, "/v1/queue", null).statusCode()).isEqualTo(401);
+        HttpResponse<String> wrong = get(portA, "/v1/queue", "Bearer not-a-key");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
+        assertThat(get(portA, "/v1/tasks/bad:id", ACME).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void actuatorShowsReadinessAndSchedulerMetrics() {
+        HttpResponse<String> readiness = get(portA, "/actuator/health/readiness", null);
+        assertThat(readiness.statusCode()).isEqualTo(200);
+        String prometheus = get(portA, "/actuator/prometheus", null).body();
+        assertThat(prometheus).contains("followup_scheduler_timers_pending")
+                .contains("followup_scheduler_tasks_emitted_total{").contains("followup_scheduler_firing_lag_seconds");
+    }
+}

@@ -1,0 +1,257 @@
+package dev.followup.scheduler.topology;
+
+import dev.followup.events.LeadKey;
+import dev.followup.events.Topics;
+import dev.followup.events.serde.AvroDeserializer;
+import dev.followup.events.serde.AvroSerializer;
+import dev.followup.events.v1.BookingCanceled;
+import dev.followup.events.v1.BookingEvent;
+import dev.followup.events.v1.BookingRescheduled;
+import dev.followup.events.v1.BookingScheduled;
+import dev.followup.events.v1.CancelFollowUps;
+import dev.followup.events.v1.CancelTask;
+import dev.followup.events.v1.Channel;
+import dev.followup.events.v1.Command;
+import dev.followup.events.v1.DueTask;
+import dev.followup.events.v1.EngagementKind;
+import dev.followup.events.v1.LeadCaptured;
+import dev.followup.events.v1.LeadEngaged;
+import dev.followup.events.v1.LeadErased;
+import dev.followup.events.v1.LeadEvent;
+import dev.followup.events.v1.LeadScored;
+import dev.followup.events.v1.Receipt;
+import dev.followup.events.v1.ReceiptStatus;
+import dev.followup.events.v1.RetryTask;
+import dev.followup.events.v1.ScheduleTask;
+import dev.followup.events.v1.TenantSettings;
+import dev.followup.scheduler.policy.LeadProfile;
+import dev.followup.scheduler.policy.ScheduledTask;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * The topology under {@link TopologyTestDriver}, starting at a fixed instant, with helpers that read like the
+ * events of the contract. Wall-clock time only moves through {@link #advance(Duration)}.
+ */
+final class SchedulerDriver implements AutoCloseable {
+
+    static final Instant START = Instant.parse("2026-03-02T12:00:00Z");
+    static final String TENANT = "acme";
+
+    final TopologyTestDriver driver;
+    private final TestInputTopic<String, LeadEvent> leads;
+    private final TestInputTopic<String, BookingEvent> bookings;
+    private final TestInputTopic<String, Command> commands;
+    private final TestInputTopic<String, Receipt> receipts;
+    private final TestInputTopic<String, TenantSettings> settings;
+    private final TestInputTopic<String, byte[]> rawLeads;
+    private final Map<Channel, TestOutputTopic<String, DueTask>> due = new java.util.EnumMap<>(Channel.class);
+    private Instant now = START;
+    private int counter;
+
+    SchedulerDriver() {
+        this(SchedulerSettings.defaults());
+    }
+
+    SchedulerDriver(SchedulerSettings schedulerSettings) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scheduler-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "driver-state", UUID.randomUUID().toString()).toString());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        driver = new TopologyTestDriver(SchedulerTopology.build(schedulerSettings, SchedulerEvents.NONE), props, START);
+        StringSerializer keys = new StringSerializer();
+        leads = driver.createInputTopic(Topics.LEAD_EVENTS, keys, new AvroSerializer<>(LeadEvent.class));
+        bookings = driver.createInputTopic(Topics.BOOKING_EVENTS, keys, new AvroSerializer<>(BookingEvent.class));
+        commands = driver.createInputTopic(Topics.COMMANDS, keys, new AvroSerializer<>(Command.class));
+        receipts = driver.createInputTopic(Topics.RECEIPTS, keys, new AvroSerializer<>(Receipt.class));
+        settings = driver.createInputTopic(Topics.TENANT_SETTINGS, keys, new AvroSerializer<>(TenantSettings.class));
+        rawLeads = driver.createInputTopic(Topics.LEAD_EVENTS, keys, new ByteArraySerializer());
+        for (Channel channel : Channel.values()) {
+            due.put(channel, driver.createOutputTopic(Topics.dueTasks(channel), new StringDeserializer(),
+                    new AvroDeserializer<>(DueTask.class)));
+        }
+    }
+
+    Instant now() {
+        return now;
+    }
+
+    /** Moves wall-clock time forward (the punctuator runs every interval on the way). */
+    void advance(Duration duration) {
+        driver.advanceWallClockTime(duration);
+        now = now.plus(duration);
+    }
+
+    /** Moves wall-clock time to {@code instant} in 100 ms ticks' worth of one jump. */
+    void advanceTo(Instant instant) {
+        if (instant.isAfter(now)) {
+            advance(Duration.between(now, instant));
+        }
+    }
+
+    // ---- inputs ----
+
+    void tenantSettings(TenantSettings value) {
+        settings.pipeInput(value.getTenantId(), value, now);
+    }
+
+    void leadEvent(String leadId, Instant occurredAt, Object payload) {
+        LeadEvent event = LeadEvent.newBuilder().setEventId("ev-" + (++counter)).setTenantId(TENANT).setLeadId(leadId)
+                .setOccurredAt(occurredAt).setPayload(payload).build();
+        leads.pipeInput(key(leadId), event, now);
+    }
+
+    void captured(String leadId, Instant at, Double predProb) {
+        leadEvent(leadId, at, LeadCaptured.newBuilder().setName("Ada " + leadId).setEmail(leadId + "@example.com")
+                .setPhone("+15550100").setTimezone("Europe/London").setPredProb(predProb)
+                .setAttributes(Map.of("company", "Analytical Engines")).build());
+    }
+
+    void scored(String leadId, Instant at, double predProb) {
+        leadEvent(leadId, at, LeadScored.newBuilder().setPredProb(predProb).build());
+    }
+
+    void engaged(String leadId, Instant at, EngagementKind kind) {
+        leadEvent(leadId, at, LeadEngaged.newBuilder().setKind(kind).build());
+    }
+
+    void erased(String leadId, Instant at) {
+        leadEvent(leadId, at, LeadErased.newBuilder().build());
+    }
+
+    void bookingEvent(String leadId, String bookingId, Instant at, Object payload) {
+        BookingEvent event = BookingEvent.newBuilder().setEventId("ev-" + (++counter)).setTenantId(TENANT)
+                .setLeadId(leadId).setBookingId(bookingId).setOccurredAt(at).setPayload(payload).build();
+        bookings.pipeInput(key(leadId), event, now);
+    }
+
+    void bookingScheduled(String leadId, String bookingId, String localStart, String timezone) {
+        bookingEvent(leadId, bookingId, now, BookingScheduled.newBuilder().setLocalStart(localStart)
+                .setTimezone(timezone).setBookingType("demo").build());
+    }
+
+    void bookingRescheduled(String leadId, String bookingId, String localStart, String timezone) {
+        bookingEvent(leadId, bookingId, now, BookingRescheduled.newBuilder().setLocalStart(localStart)
+                .setTimezone(timezone).build());
+    }
+
+    void bookingCanceled(String leadId, String bookingId) {
+        bookingEvent(leadId, bookingId, now, BookingCanceled.newBuilder().build());
+    }
+
+    void command(String commandId, String leadId, Instant issuedAt, Object payload) {
+        Command command = Command.newBuilder().setCommandId(commandId).setTenantId(TENANT).setLeadId(leadId)
+                .setIssuedAt(issuedAt).setPayload(payload).build();
+        commands.pipeInput(key(leadId), command, now);
+    }
+
+    void scheduleTask(String commandId, String leadId, Channel channel, Instant dueAt) {
+        command(commandId, leadId, now, ScheduleTask.newBuilder().setChannel(channel).setDueAt(dueAt)
+                .setNote("call about pricing").build());
+    }
+
+    void cancelTask(String leadId, String taskId) {
+        command("cmd-" + (++counter), leadId, now, CancelTask.newBuilder().setTaskId(taskId).build());
+    }
+
+    void cancelFollowUps(String leadId) {
+        command("cmd-" + (++counter), leadId, now, CancelFollowUps.newBuilder().build());
+    }
+
+    void retryTask(String commandId, String leadId, String taskId, Instant notBefore) {
+        command(commandId, leadId, now, RetryTask.newBuilder().setTaskId(taskId).setNotBefore(notBefore).build());
+    }
+
+    void receipt(DueTask task, ReceiptStatus status) {
+        Receipt receipt = Receipt.newBuilder().setReceiptId(task.getTaskId() + "-" + task.getAttempt())
+                .setTaskId(task.getTaskId()).setTenantId(task.getTenantId()).setLeadId(task.getLeadId())
+                .setChannel(task.getChannel()).setStatus(status).setProvider("test").setAttempt(task.getAttempt())
+                .setDueAt(task.getDueAt()).setEmittedAt(task.getEmittedAt()).setCompletedAt(now)
+                .setLatencyMs(Duration.between(task.getDueAt(), now).toMillis())
+                .setError(status == ReceiptStatus.FAILED ? "webhook answered 400" : null).build();
+        receipts.pipeInput(key(task.getLeadId()), receipt, now);
+    }
+
+    void rawLeadEvent(String key, byte[] bytes) {
+        rawLeads.pipeInput(key, bytes, now);
+    }
+
+    // ---- outputs and stores ----
+
+    List<DueTask> emitted(Channel channel) {
+        List<DueTask> out = new ArrayList<>();
+        for (TestRecord<String, DueTask> r : due.get(channel).readRecordsToList()) {
+            out.add(r.value());
+        }
+        return out;
+    }
+
+    List<TestRecord<String, DueTask>> emittedRecords(Channel channel) {
+        return due.get(channel).readRecordsToList();
+    }
+
+    List<DueTask> emittedAll() {
+        List<DueTask> out = new ArrayList<>();
+        for (Channel channel : Channel.values()) {
+            out.addAll(emitted(channel));
+        }
+        out.sort(java.util.Comparator.comparing(DueTask::getEmittedAt).thenComparing(DueTask::getDueAt));
+        return out;
+    }
+
+    List<TestRecord<String, byte[]>> deadLetters(String topic) {
+        return driver.createOutputTopic(topic + ".dlq", new StringDeserializer(), new ByteArrayDeserializer())
+                .readRecordsToList();
+    }
+
+    ScheduledTask task(String taskId) {
+        return driver.<String, ScheduledTask>getKeyValueStore(SchedulerTopology.TASKS_STORE).get(taskId);
+    }
+
+    LeadProfile profile(String leadId) {
+        return driver.<String, LeadProfile>getKeyValueStore(SchedulerTopology.LEAD_PROFILES_STORE).get(key(leadId));
+    }
+
+    long dueIndexSize() {
+        long n = 0;
+        try (var it = driver.getKeyValueStore(SchedulerTopology.DUE_INDEX_STORE).all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    static String key(String leadId) {
+        return LeadKey.of(TENANT, leadId).toString();
+    }
+
+    static Map<String, String> headers(TestRecord<?, ?> record) {
+        Map<String, String> out = new java.util.HashMap<>();
+        record.headers().forEach(h -> out.put(h.key(), new String(h.value(), java.nio.charset.StandardCharsets.UTF_8)));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

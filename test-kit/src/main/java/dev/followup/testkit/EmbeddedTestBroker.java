@@ -13,6 +13,9 @@ final class EmbeddedTestBroker implements TestBroker {
         broker = new EmbeddedKafkaKraftBroker(1, 1);
         broker.brokerProperties(Map.of(
                 "offsets.topic.replication.factor", "1",
+                // 50 partitions each by default: group joins and transactions wait for them all on a busy machine.
+                "offsets.topic.num.partitions", "1",
+                "transaction.state.log.num.partitions", "1",
                 "transaction.state.log.replication.factor", "1",
                 "transaction.state.log.min.isr", "1",
                 "share.coordinator.state.topic.replication.factor", "1",

@@ -34,7 +34,14 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, TenantAuthenticationManager authentication,
-            ProblemWriter problems) throws Exception {
+            ProblemWriter problems,
+            @org.springframework.beans.factory.annotation.Value("${management.server.port:-1}") int managementPort,
+            @org.springframework.beans.factory.annotation.Value("${server.port:8080}") int serverPort) throws Exception {
+        // Prometheus scrapes without an API key only on a separate management port, which the Helm chart never
+        // exposes outside the cluster (DESIGN §8); on the API port metrics stay behind auth.
+        org.springframework.security.web.util.matcher.RequestMatcher scrapeOnManagementPort = request ->
+                managementPort > 0 && managementPort != serverPort && request.getLocalPort() == managementPort
+                        && "/actuator/prometheus".equals(request.getRequestURI());
         AuthenticationEntryPoint unauthorized = (request, response, e) -> {
             response.setHeader("WWW-Authenticate", "Bearer");
             problems.write(request, response, Problems.unauthorized());
@@ -51,6 +58,7 @@ public class SecurityConfiguration {
                 .authorizeHttpRequests(a -> a
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
+                        .requestMatchers(scrapeOnManagementPort).permitAll()
                         .anyRequest().hasRole("TENANT"))
                 .oauth2ResourceServer(o -> o
                         .authenticationManagerResolver(request -> authentication)

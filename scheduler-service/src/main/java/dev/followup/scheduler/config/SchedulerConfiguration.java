@@ -31,11 +31,12 @@ public class SchedulerConfiguration {
 
     @Bean
     SchedulerStreams schedulerStreams(SchedulerProperties props, SchedulerMetrics metrics,
+            org.springframework.boot.kafka.autoconfigure.KafkaProperties kafka,
             @Value("${spring.kafka.bootstrap-servers:localhost:9092}") String bootstrapServers,
             @Value("${server.port:8081}") int serverPort) {
         String applicationServer = props.applicationServer() == null || props.applicationServer().isBlank()
                 ? "localhost:" + serverPort : props.applicationServer();
-        return new SchedulerStreams(props, bootstrapServers, applicationServer, metrics);
+        return new SchedulerStreams(kafka.buildStreamsProperties(), props, bootstrapServers, applicationServer, metrics);
     }
 
     @Bean

@@ -29,10 +29,16 @@ public class SchedulerStreams implements SmartLifecycle {
 
     public SchedulerStreams(SchedulerProperties props, String bootstrapServers, String applicationServer,
             SchedulerEvents events) {
+        this(java.util.Map.of(), props, bootstrapServers, applicationServer, events);
+    }
+
+    public SchedulerStreams(java.util.Map<String, Object> clientSettings, SchedulerProperties props,
+            String bootstrapServers, String applicationServer, SchedulerEvents events) {
         this.props = props;
         this.self = HostInfo.buildFromEndpoint(applicationServer);
         SchedulerSettings settings = new SchedulerSettings(props.punctuateInterval(), props.maxEmitsPerTick(), null);
-        Properties config = StreamsConfiguration.of(props, bootstrapServers, applicationServer, events);
+        Properties config = StreamsConfiguration.of(clientSettings, props, bootstrapServers, applicationServer,
+                events);
         this.streams = new KafkaStreams(SchedulerTopology.build(settings, events), config);
         // an unexpected error in a stream thread replaces the thread (EOS aborts its open transaction) instead of
         // stopping the app

@@ -14,7 +14,18 @@ public final class StreamsConfiguration {
 
     public static Properties of(SchedulerProperties props, String bootstrapServers, String applicationServer,
             SchedulerEvents events) {
+        return of(java.util.Map.of(), props, bootstrapServers, applicationServer, events);
+    }
+
+    /**
+     * As {@link #of(SchedulerProperties, String, String, SchedulerEvents)} on top of {@code clientSettings}: the
+     * connection settings Spring Boot builds from {@code spring.kafka.*} (security protocol, SASL, SSL,
+     * {@code spring.kafka.properties.*}, {@code spring.kafka.streams.properties.*}), so a secured cluster works.
+     */
+    public static Properties of(java.util.Map<String, Object> clientSettings, SchedulerProperties props,
+            String bootstrapServers, String applicationServer, SchedulerEvents events) {
         Properties p = new Properties();
+        p.putAll(clientSettings);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, props.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.STATE_DIR_CONFIG, props.stateDir());

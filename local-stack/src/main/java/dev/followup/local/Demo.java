@@ -11,8 +11,9 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 
 /**
- * {@code ./followup demo}: gives tenant {@code acme} short demo delays, feeds sample leads, a booking and a
- * sequence through the public HTTP API, then prints every receipt as it arrives until Ctrl-C.
+ * {@code ./followup demo}: gives tenant {@code acme} short demo delays, feeds sample leads and a booking through
+ * the public HTTP API, then prints every receipt as it arrives until Ctrl-C. (Sequences join the demo when the
+ * scheduler runs them.)
  */
 final class Demo {
 
@@ -51,20 +52,12 @@ final class Demo {
                  "sendWindow": null, "maxTasksPerDay": 400,
                  "channels": {"SMS": {"webhookSecretRef": "local"}, "CALL": {"webhookSecretRef": "local"}}}
                 """);
-        step("sequence demo-welcome: email now, wait 10 s, SMS, wait 10 s, call", "PUT", "/v1/sequences/demo-welcome", """
-                {"name": "Demo welcome", "enabled": true, "steps": [
-                  {"type": "EMAIL", "delay": "0s", "subject": "Welcome, {{name}}", "body": "Thanks for your interest."},
-                  {"type": "WAIT", "delay": "10s"},
-                  {"type": "SMS", "delay": "0s", "body": "Hi {{name}}, any questions?"},
-                  {"type": "CALL", "delay": "10s"}]}
-                """);
         // Settings travel through a compacted topic to the scheduler; give them a moment to arrive.
         Thread.sleep(3000);
 
         String hot = "hot-" + run;
         String cold = "cold-" + run;
         String booked = "booked-" + run;
-        String seq = "seq-" + run;
         step("hot lead " + hot + " (score 0.91) -> drafts expected at +5 s and +15 s", "POST", "/v1/leads", """
                 {"leadId": "%s", "name": "Ada Lovelace", "email": "ada@example.com", "phone": "+441632960001",
                  "timezone": "Europe/London", "predProb": 0.91, "attributes": {"company": "Analytical Engines"}}
@@ -81,22 +74,6 @@ final class Demo {
         step(null, "POST", "/v1/bookings", """
                 {"bookingId": "bk-%s", "leadId": "%s", "localStart": "%s", "timezone": "America/New_York", "bookingType": "demo"}
                 """.formatted(run, booked, start));
-        step("lead " + seq + " enrolled in demo-welcome; it replies after 15 s, so the final call never comes",
-                "POST", "/v1/leads", """
-                {"leadId": "%s", "name": "Katherine Johnson", "email": "katherine@example.com", "phone": "+12025550188", "predProb": 0.3}
-                """.formatted(seq));
-        step(null, "POST", "/v1/leads/" + seq + "/sequences/demo-welcome", "{}");
-        Thread reply = new Thread(() -> {
-            try {
-                Thread.sleep(15_000);
-                step("lead " + seq + " replied -> its sequence stops", "POST", "/v1/leads/" + seq + "/engagements",
-                        "{\"kind\": \"REPLIED\"}");
-            } catch (Exception e) {
-                System.out.println("  (reply not sent: " + e.getMessage() + ")");
-            }
-        }, "demo-reply");
-        reply.setDaemon(true);
-        reply.start();
         System.out.println("Drafts land in var/mail/acme/Drafts/new/ (email) and var/outbox/acme/*.jsonl (SMS, call).");
     }
 

@@ -1,0 +1,274 @@
+package dev.followup.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.followup.events.Topics;
+import dev.followup.events.v1.DueTask;
+import dev.followup.events.v1.Receipt;
+import dev.followup.events.v1.ReceiptStatus;
+import dev.followup.testkit.TestKafka;
+import dev.followup.testkit.WithKafka;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The whole pipeline as users run it: the three services as separate processes from their packaged jars, one
+ * real broker, driven only through the public HTTP API and the topics.
+ */
+@WithKafka
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PipelineEndToEndIT {
+
+    private static final Duration READY = Duration.ofMinutes(3);
+    private static final String TENANT = "acme";
+    private static final String WEBHOOK_SECRET = "dev-webhook-secret";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<WebhookCall> webhookCalls = new CopyOnWriteArrayList<>();
+    private final String run = Long.toString(System.currentTimeMillis(), 36);
+
+    private TestKafka kafka;
+    private Path var;
+    private HttpServer webhook;
+    private ServiceProcess ingest;
+    private ServiceProcess scheduler;
+    private ServiceProcess executor;
+
+    record WebhookCall(Instant at, Map<String, String> headers, String body) {
+    }
+
+    @BeforeAll
+    void startPipeline(TestKafka kafka) throws Exception {
+        this.kafka = kafka;
+        var = ServiceProcess.ROOT.resolve("local-stack/target/e2e/" + run + "/var");
+        Files.createDirectories(var);
+        webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        webhook.createContext("/hook", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            Map<String, String> headers = new java.util.HashMap<>();
+            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
+            webhookCalls.add(new WebhookCall(Instant.now(), headers, new String(body, StandardCharsets.UTF_8)));
+            byte[] answer = "{\"id\":\"hook-1\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        webhook.start();
+
+        Path logs = ServiceProcess.ROOT.resolve("local-stack/target/e2e/" + run + "/logs");
+        String bootstrap = "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers();
+        ingest = new ServiceProcess("ingest", ServiceProcess.freePort(), logs, List.of(bootstrap)).start();
+        ingest.awaitReady(READY);
+
+        // Settings first, so the scheduler's global table holds them when it starts.
+        assertAccepted(call("PUT", "/v1/settings", """
+                {"autoEnabled": true, "leadScoreThreshold": 0.7,
+                 "leadFollowUps": [{"delay": "3s", "channel": "EMAIL"}, {"delay": "6s", "channel": "EMAIL"}],
+                 "bookingFollowUps": [{"offset": "0m", "channel": "CALL"}],
+                 "timezone": "UTC", "workingDays": ["MON","TUE","WED","THU","FRI","SAT","SUN"], "sendWindow": null,
+                 "channels": {"CALL": {"webhookUrl": "http://127.0.0.1:%d/hook", "webhookSecretRef": "local"}}}
+                """.formatted(webhook.getAddress().getPort())));
+        kafka.awaitRecords(Topics.TENANT_SETTINGS, dev.followup.events.v1.TenantSettings.class,
+                r -> TENANT.equals(r.key()), 1, Duration.ofSeconds(30));
+
+        scheduler = new ServiceProcess("scheduler", ServiceProcess.freePort(), logs, List.of(bootstrap,
+                "--followup.scheduler.state-dir=" + var.resolve("scheduler-state"))).start();
+        executor = new ServiceProcess("executor", ServiceProcess.freePort(), logs, List.of(bootstrap,
+                "--followup.executor.data-dir=" + var)).start();
+        scheduler.awaitReady(READY);
+        executor.awaitReady(READY);
+    }
+
+    @AfterAll
+    void stopPipeline() throws Exception {
+        for (ServiceProcess p : new ServiceProcess[] {ingest, scheduler, executor}) {
+            if (p != null) {
+                p.stop();
+            }
+        }
+        if (webhook != null) {
+            webhook.stop(0);
+        }
+    }
+
+    @Test
+    void aHotLeadGetsTwoEmailDraftsAndAColdLeadNothing() throws Exception {
+        String hot = "hot-" + run;
+        String cold = "cold-" + run;
+        assertAccepted(call("POST", "/v1/leads", """
+                {"leadId": "%s", "name": "Ada Lovelace", "email": "ada@example.com", "predProb": 0.91}
+                """.formatted(hot)));
+        assertAccepted(call("POST", "/v1/leads", """
+                {"leadId": "%s", "name": "Charles Babbage", "email": "charles@example.com", "predProb": 0.2}
+                """.formatted(cold)));
+
+        List<ConsumerRecord<String, Receipt>> receipts = kafka.awaitRecords(Topics.RECEIPTS, Receipt.class,
+                r -> r.key().equals(TENANT + ":" + hot), 2, Duration.ofSeconds(90));
+        assertThat(receipts).extracting(r -> r.value().getStatus()).containsOnly(ReceiptStatus.DRAFTED);
+        assertThat(receipts).extracting(r -> r.value().getTaskId()).doesNotHaveDuplicates();
+        receipts.forEach(r -> assertThat(r.value().getCompletedAt()).isAfterOrEqualTo(r.value().getDueAt()));
+
+        List<String> drafts = maildirDraftsMentioning("ada@example.com");
+        assertThat(drafts).hasSize(2);
+        assertThat(drafts).allSatisfy(d -> assertThat(d).contains("X-Followup-Task-Id"));
+
+        // The cold lead got nothing, and the hot lead nothing more, once the hot lead's tasks are done.
+        assertThat(kafka.readAll(Topics.DUE_TASKS_EMAIL, DueTask.class, r -> r.key().equals(TENANT + ":" + cold))).isEmpty();
+        assertThat(kafka.readAll(Topics.DUE_TASKS_EMAIL, DueTask.class, r -> r.key().equals(TENANT + ":" + hot))).hasSize(2);
+        assertThat(maildirDraftsMentioning("charles@example.com")).isEmpty();
+    }
+
+    @Test
+    void aBookingInNewYorkBecomesASignedWebhookCallAtItsStartAndACanceledOneNothing() throws Exception {
+        String lead = "booked-" + run;
+        String canceledLead = "canceled-" + run;
+        for (String l : List.of(lead, canceledLead)) {
+            assertAccepted(call("POST", "/v1/leads", """
+                    {"leadId": "%s", "name": "Grace Hopper", "phone": "+12025550123", "timezone": "America/New_York", "predProb": 0.1}
+                    """.formatted(l)));
+        }
+        ZoneId newYork = ZoneId.of("America/New_York");
+        LocalDateTime start = LocalDateTime.now(newYork).plusSeconds(8).truncatedTo(ChronoUnit.SECONDS);
+        Instant startInstant = start.atZone(newYork).toInstant();
+        assertAccepted(call("POST", "/v1/bookings", """
+                {"bookingId": "bk-%s", "leadId": "%s", "localStart": "%s", "timezone": "America/New_York", "bookingType": "demo"}
+                """.formatted(run, lead, start)));
+        assertAccepted(call("POST", "/v1/bookings", """
+                {"bookingId": "bkc-%s", "leadId": "%s", "localStart": "%s", "timezone": "America/New_York"}
+                """.formatted(run, canceledLead, start)));
+        assertAccepted(call("DELETE", "/v1/bookings/bkc-" + run + "?leadId=" + canceledLead, null));
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> webhookCalls.stream().anyMatch(c -> c.body().contains(lead)));
+        WebhookCall callDraft = webhookCalls.stream().filter(c -> c.body().contains(lead)).findFirst().orElseThrow();
+        assertThat(callDraft.at()).isAfterOrEqualTo(startInstant);
+        assertThat(callDraft.headers().get("idempotency-key")).isNotBlank();
+        assertSignedWith(WEBHOOK_SECRET, callDraft);
+
+        kafka.awaitRecords(Topics.RECEIPTS, Receipt.class,
+                r -> r.key().equals(TENANT + ":" + lead) && r.value().getStatus() == ReceiptStatus.DRAFTED, 1,
+                Duration.ofSeconds(30));
+        List<ConsumerRecord<String, DueTask>> calls = kafka.readAll(Topics.DUE_TASKS_CALL, DueTask.class,
+                r -> r.key().startsWith(TENANT + ":") && (r.key().endsWith(lead) || r.key().endsWith(canceledLead)));
+        assertThat(calls).extracting(r -> r.value().getLeadId()).containsExactly(lead);
+        assertThat(calls.get(0).value().getDueAt()).isEqualTo(startInstant);
+        assertThat(webhookCalls).noneMatch(c -> c.body().contains(canceledLead));
+    }
+
+    @Test
+    void aPoisonRecordGoesToTheDlqAndThePipelineKeepsWorking() throws Exception {
+        kafka.sendBytes(Topics.LEAD_EVENTS, TENANT + ":poison-" + run, "not avro at all".getBytes(StandardCharsets.UTF_8));
+        kafka.awaitRawRecords(Topics.dlq(Topics.LEAD_EVENTS), r -> (TENANT + ":poison-" + run).equals(r.key()), 1,
+                Duration.ofSeconds(60));
+
+        String lead = "after-poison-" + run;
+        assertAccepted(call("POST", "/v1/tasks", """
+                {"leadId": "%s", "channel": "EMAIL", "dueAt": "%s", "note": "after poison"}
+                """.formatted(lead, Instant.now().plusSeconds(2))));
+        kafka.awaitRecords(Topics.DUE_TASKS_EMAIL, DueTask.class, r -> r.key().equals(TENANT + ":" + lead), 1,
+                Duration.ofSeconds(60));
+    }
+
+    @Test
+    void pendingTimersSurviveASchedulerRestartAndFireExactlyOnce() throws Exception {
+        String lead = "restart-" + run;
+        Instant due = Instant.now().plusSeconds(20);
+        assertAccepted(call("POST", "/v1/tasks", """
+                {"leadId": "%s", "channel": "SMS", "dueAt": "%s", "note": "survives a restart"}
+                """.formatted(lead, due)));
+        // Wait until the scheduler consumed the command (its changelog holds the task), then restart it.
+        await().atMost(Duration.ofSeconds(30)).until(() -> taskVisible(lead));
+        scheduler.stop();
+        scheduler.start().awaitReady(READY);
+
+        List<ConsumerRecord<String, DueTask>> fired = kafka.awaitRecords(Topics.DUE_TASKS_SMS, DueTask.class,
+                r -> r.key().equals(TENANT + ":" + lead), 1, Duration.ofSeconds(90));
+        assertThat(fired.get(0).value().getEmittedAt()).isAfterOrEqualTo(due);
+        kafka.awaitRecords(Topics.RECEIPTS, Receipt.class, r -> r.key().equals(TENANT + ":" + lead), 1,
+                Duration.ofSeconds(30));
+        assertThat(kafka.readAll(Topics.DUE_TASKS_SMS, DueTask.class, r -> r.key().equals(TENANT + ":" + lead))).hasSize(1);
+    }
+
+    private boolean taskVisible(String lead) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(scheduler.url() + "/v1/leads/" + lead + "/tasks"))
+                    .header("Authorization", "Bearer dev-acme-key").GET().build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 && r.body().contains("SMS");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private List<String> maildirDraftsMentioning(String text) throws IOException {
+        Path drafts = var.resolve("mail/" + TENANT + "/Drafts");
+        if (!Files.exists(drafts)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(drafts)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(p -> !p.getParent().getFileName().toString().equals("tmp"))
+                    .map(p -> {
+                        try {
+                            return Files.readString(p);
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    })
+                    .filter(s -> s.contains(text))
+                    .toList();
+        }
+    }
+
+    private static void assertSignedWith(String secret, WebhookCall call) throws Exception {
+        String signature = call.headers().get("x-followup-signature");
+        assertThat(signature).matches("t=\\d+,v1=[0-9a-f]{64}");
+        String t = signature.substring(2, signature.indexOf(','));
+        String v1 = signature.substring(signature.indexOf("v1=") + 3);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String expected = HexFormat.of().formatHex(mac.doFinal((t + "." + call.body()).getBytes(StandardCharsets.UTF_8)));
+        assertThat(v1).isEqualTo(expected);
+    }
+
+    private HttpResponse<String> call(String method, String path, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ingest.url() + path))
+                .timeout(Duration.ofSeconds(15))
+                .header("Authorization", "Bearer dev-acme-key");
+        if (json != null) {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertAccepted(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as("%s -> %s", response.request().uri(), response.body()).isEqualTo(202);
+    }
+}

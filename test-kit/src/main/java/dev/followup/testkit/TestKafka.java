@@ -2,7 +2,7 @@ package dev.followup.testkit;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.followup.events.Topics;
+import dev.followup.events.TopicProvisioning;
 import dev.followup.events.serde.AvroDeserializer;
 import dev.followup.events.serde.AvroSerializer;
 import java.time.Duration;
@@ -12,13 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,8 +25,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -59,7 +55,7 @@ public final class TestKafka implements AutoCloseable {
     static TestKafka start(TestBroker broker, int partitions) {
         String bootstrap = broker.start();
         TestKafka kafka = new TestKafka(broker, bootstrap, partitions);
-        kafka.createTopics(Topics.allNames());
+        kafka.createContractTopics();
         current = kafka;
         return kafka;
     }
@@ -86,27 +82,12 @@ public final class TestKafka implements AutoCloseable {
         return partitions;
     }
 
-    /** Creates topics (compacted where the contract says so) with the class's partition count; existing ones are kept. */
-    public void createTopics(List<String> names) {
+    /** Creates the contract topics (and DLQs) that are missing, with the class's partition count. */
+    private void createContractTopics() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            List<NewTopic> topics = names.stream().map(name -> {
-                NewTopic topic = new NewTopic(name, partitions, (short) 1);
-                if (Topics.isCompacted(name)) {
-                    topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-                }
-                return topic;
-            }).toList();
-            admin.createTopics(topics).values().forEach((name, future) -> {
-                try {
-                    future.get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + name, e.getCause());
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException("cannot create topic " + name, e);
-                }
-            });
+            TopicProvisioning.provision(admin, partitions, (short) 1);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the contract topics", e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.followup.executor.bench;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.followup.events.LeadKey;
+import dev.followup.events.TopicProvisioning;
 import dev.followup.events.Topics;
 import dev.followup.events.serde.AvroDeserializer;
 import dev.followup.events.serde.AvroSerializer;
@@ -30,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,7 +38,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -239,15 +238,7 @@ public final class SlowProviderBenchmark {
 
     private static void createTopics(String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            var existing = admin.listTopics().names().get();
-            List<NewTopic> topics = Topics.allNames().stream().filter(n -> !existing.contains(n)).map(n -> {
-                NewTopic t = new NewTopic(n, Topics.DEFAULT_PARTITIONS, (short) 1);
-                if (Topics.isCompacted(n)) {
-                    t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-                }
-                return t;
-            }).toList();
-            admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+            TopicProvisioning.provision(admin, Topics.DEFAULT_PARTITIONS, (short) 1);
         }
     }
 

@@ -114,6 +114,44 @@ class SecurityAndLimitsTest {
         assertUnauthorized(api.json("POST", "/v1/leads", TenantAuthenticationManager.sha256Hex(IngestClient.ACME_KEY), LEAD));
     }
 
+    /**
+     * Enumerates every route the application maps (controllers, actuator web endpoints, API docs) and calls each
+     * without credentials: all but liveness, readiness and info answer 401, so a new route cannot slip in open.
+     */
+    @Test
+    void everyMappedRouteRequiresAuthExceptHealthAndInfo() {
+        List<String[]> routes = new java.util.ArrayList<>();
+        mappings.forEach((name, mapping) -> {
+            if (mapping instanceof org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping m) {
+                m.getHandlerMethods().keySet().forEach(info -> {
+                    var methods = info.getMethodsCondition().getMethods();
+                    for (String pattern : info.getPatternValues()) {
+                        String path = pattern.replaceAll("\\{\\*?[^}/]+}", "x").replace("/**", "/x");
+                        if (methods.isEmpty()) {
+                            routes.add(new String[] {"GET", path});
+                        }
+                        methods.forEach(m2 -> routes.add(new String[] {m2.name(), path}));
+                    }
+                });
+            }
+        });
+        List<String> paths = routes.stream().map(r -> r[0] + " " + r[1]).distinct().sorted().toList();
+        assertThat(paths).as("the enumeration finds the API, the docs and the actuator")
+                .contains("POST /v1/leads", "GET /v3/api-docs", "GET /actuator/health");
+        List<String> open = List.of("/actuator/health", "/actuator/health/x", "/actuator/info");
+        for (String[] route : routes) {
+            if (open.contains(route[1]) || route[0].equals("OPTIONS") || route[0].equals("HEAD")) {
+                continue;
+            }
+            Response r = api.send(route[0], route[1], null, "application/json", "{}");
+            assertThat(r.status()).as(route[0] + " " + route[1] + " without credentials").isEqualTo(401);
+        }
+        assertThat(api.get("/actuator/health/liveness", null).status()).isEqualTo(200);
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    java.util.Map<String, org.springframework.web.servlet.HandlerMapping> mappings;
+
     @Test
     void otherSchemesAre401() {
         assertUnauthorized(api.send("POST", "/v1/leads", null, "application/json", LEAD,

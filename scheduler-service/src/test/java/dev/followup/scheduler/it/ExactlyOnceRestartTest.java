@@ -63,9 +63,10 @@ class ExactlyOnceRestartTest {
         return i < 300 ? base.plusMillis(i * 10L) : base.plusSeconds(30).plusMillis((i - 300) * 4L);
     }
 
-    /** Closes as the app does on shutdown: commits, keeps the local state (no cleanUp). */
+    /** Closes as the app does on shutdown: commits, leaves the group, keeps the local state (no cleanUp). */
     private static void close(KafkaStreams streams) {
-        assertThat(streams.close(CloseOptions.timeout(Duration.ofSeconds(120)))).as("closed in time").isTrue();
+        assertThat(streams.close(CloseOptions.timeout(Duration.ofSeconds(120))
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))).as("closed in time").isTrue();
         await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.NOT_RUNNING);
     }
 

@@ -121,15 +121,16 @@ class SequenceOnBrokerTest {
             kafka.send(Topics.LEAD_EVENTS, KEY, LeadEvent.newBuilder().setEventId("reply-1").setTenantId("acme")
                     .setLeadId(LEAD).setOccurredAt(nowMillis())
                     .setPayload(LeadEngaged.newBuilder().setKind(EngagementKind.REPLIED).build()).build());
+            // interactive queries read each store as the stream thread writes it: await the enrollment and the tasks
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
                 EnrollmentView enrollment = queries.leadEnrollments("acme", LEAD, false, "Bearer test").get(0);
                 assertThat(enrollment.status()).isEqualTo("STOPPED");
                 assertThat(enrollment.statusDetail()).isEqualTo("lead engaged: REPLIED");
+                List<TaskView> tasks = queries.leadTasks("acme", LEAD, false, "Bearer test");
+                assertThat(tasks).extracting(TaskView::stepIndex, TaskView::status)
+                        .containsExactly(tuple(0, "DRAFTED"), tuple(2, "SENT"), tuple(3, "CANCELED"));
+                assertThat(tasks.get(2).dueAt()).isEqualTo(sentAt.plus(Duration.ofHours(1)).toString());
             });
-            List<TaskView> tasks = queries.leadTasks("acme", LEAD, false, "Bearer test");
-            assertThat(tasks).extracting(TaskView::stepIndex, TaskView::status)
-                    .containsExactly(tuple(0, "DRAFTED"), tuple(2, "SENT"), tuple(3, "CANCELED"));
-            assertThat(tasks.get(2).dueAt()).isEqualTo(sentAt.plus(Duration.ofHours(1)).toString());
         } finally {
             app.stop();
         }

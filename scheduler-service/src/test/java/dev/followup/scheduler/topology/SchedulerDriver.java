@@ -138,6 +138,11 @@ final class SchedulerDriver implements AutoCloseable {
                 .setSteps(List.of(steps)).build(), now);
     }
 
+    /** A raw record on the sequences topic (a key that may not match the value). */
+    void sequenceRecord(String key, SequenceDefinition value) {
+        sequences.pipeInput(key, value, now);
+    }
+
     void deleteSequence(String sequenceId) {
         sequences.pipeInput(SequenceKey.of(TENANT, sequenceId).toString(), null, now);
     }

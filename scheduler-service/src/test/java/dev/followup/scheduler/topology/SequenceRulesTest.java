@@ -9,6 +9,7 @@ import dev.followup.events.v1.Channel;
 import dev.followup.events.v1.DueTask;
 import dev.followup.events.v1.EngagementKind;
 import dev.followup.events.v1.ReceiptStatus;
+import dev.followup.events.v1.SequenceDefinition;
 import dev.followup.events.v1.StepType;
 import dev.followup.events.v1.TaskReason;
 import dev.followup.scheduler.policy.Enrollment;
@@ -311,6 +312,15 @@ class SequenceRulesTest {
                 assertThat(SchedulerDriver.headers(r).get("followup.error"))
                         .isEqualTo("sequenceId 'nope' is not a sequence of tenant 'acme' (never defined, or deleted)"));
         assertThat(d.enrollment("lead-1", "nope")).isNull();
+    }
+
+    @Test
+    void aDefinitionWhoseKeyIsNotItsTenantAndIdIsIgnored() {
+        d.sequenceRecord("acme:welcome", SequenceDefinition.newBuilder().setTenantId("globex").setSequenceId("welcome")
+                .setName("Not acme's").setSteps(List.of(step(StepType.EMAIL, "0m"))).build());
+        d.enroll("enroll-1", "lead-1", WELCOME, null);
+        assertThat(d.deadLetters(Topics.COMMANDS)).hasSize(1);
+        assertThat(d.enrollment("lead-1", WELCOME)).isNull();
     }
 
     @Test

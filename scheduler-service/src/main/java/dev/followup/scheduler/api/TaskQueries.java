@@ -3,6 +3,7 @@ package dev.followup.scheduler.api;
 import dev.followup.events.LeadKey;
 import dev.followup.events.v1.Channel;
 import dev.followup.scheduler.config.SchedulerStreams;
+import dev.followup.scheduler.policy.Enrollment;
 import dev.followup.scheduler.policy.ScheduledTask;
 import dev.followup.scheduler.topology.DueIndexKey;
 import dev.followup.scheduler.topology.SchedulerTopology;
@@ -75,18 +76,12 @@ public class TaskQueries {
 
     public List<TaskView> leadTasks(String tenantId, String leadId, boolean localOnly, String authorization) {
         String key = LeadKey.of(tenantId, leadId).toString();
-        if (!localOnly) {
-            KeyQueryMetadata owner = kafkaStreams().queryMetadataForKey(SchedulerTopology.LEAD_TASKS_STORE, key,
-                    new StringSerializer());
-            if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-                throw unavailable();
-            }
-            if (!owner.activeHost().equals(streams.self())) {
-                return http.get().uri(url(owner.activeHost(), "/v1/leads/" + leadId + "/tasks"))
-                        .header("Authorization", authorization).header(LOCAL_ONLY, "true")
-                        .retrieve().body(new ParameterizedTypeReference<List<TaskView>>() {
-                        });
-            }
+        Optional<HostInfo> owner = localOnly ? Optional.empty() : remoteOwner(key);
+        if (owner.isPresent()) {
+            return http.get().uri(url(owner.get(), "/v1/leads/" + leadId + "/tasks"))
+                    .header("Authorization", authorization).header(LOCAL_ONLY, "true")
+                    .retrieve().body(new ParameterizedTypeReference<List<TaskView>>() {
+                    });
         }
         ReadOnlyKeyValueStore<String, byte[]> index = store(SchedulerTopology.LEAD_TASKS_STORE);
         ReadOnlyKeyValueStore<String, ScheduledTask> tasks = store(SchedulerTopology.TASKS_STORE);
@@ -101,6 +96,24 @@ public class TaskQueries {
             }
         }
         out.sort(Comparator.comparing(TaskView::dueAt));
+        return out;
+    }
+
+    /** The lead's latest enrollment in each sequence, from the instance owning the lead's partition. */
+    public List<EnrollmentView> leadEnrollments(String tenantId, String leadId, boolean localOnly, String authorization) {
+        String key = LeadKey.of(tenantId, leadId).toString();
+        Optional<HostInfo> owner = localOnly ? Optional.empty() : remoteOwner(key);
+        if (owner.isPresent()) {
+            return http.get().uri(url(owner.get(), "/v1/leads/" + leadId + "/enrollments"))
+                    .header("Authorization", authorization).header(LOCAL_ONLY, "true")
+                    .retrieve().body(new ParameterizedTypeReference<List<EnrollmentView>>() {
+                    });
+        }
+        ReadOnlyKeyValueStore<String, Enrollment> store = store(SchedulerTopology.ENROLLMENTS_STORE);
+        List<EnrollmentView> out = new ArrayList<>();
+        try (KeyValueIterator<String, Enrollment> it = store.prefixScan(key + "/", new StringSerializer())) {
+            it.forEachRemaining(kv -> out.add(EnrollmentView.of(kv.value)));
+        }
         return out;
     }
 
@@ -147,6 +160,16 @@ public class TaskQueries {
             }
         }
         return new QueueView(tenantId, pending, next == null ? null : next.toString(), overdue, now.toString());
+    }
+
+    /** The active host of the lead key's partition if it is another instance; empty if it is this one. */
+    private Optional<HostInfo> remoteOwner(String leadKey) {
+        KeyQueryMetadata owner = kafkaStreams().queryMetadataForKey(SchedulerTopology.LEAD_TASKS_STORE, leadKey,
+                new StringSerializer());
+        if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            throw unavailable();
+        }
+        return owner.activeHost().equals(streams.self()) ? Optional.empty() : Optional.of(owner.activeHost());
     }
 
     private Set<HostInfo> otherHosts() {

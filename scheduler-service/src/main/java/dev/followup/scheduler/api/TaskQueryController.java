@@ -41,6 +41,14 @@ public class TaskQueryController {
         return queries.leadTasks(tenant, leadId, localOnly, authorization);
     }
 
+    @GetMapping("/v1/leads/{leadId}/enrollments")
+    public List<EnrollmentView> leadEnrollments(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
+            @PathVariable String leadId, @RequestHeader("Authorization") String authorization,
+            @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly) {
+        requireId("leadId", leadId);
+        return queries.leadEnrollments(tenant, leadId, localOnly, authorization);
+    }
+
     @GetMapping("/v1/queue")
     public QueueView queue(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
             @RequestHeader("Authorization") String authorization,

@@ -20,6 +20,15 @@ public record Cancellation(Set<TaskReason> sources, Set<Channel> channels, Strin
         return new Cancellation(EnumSet.allOf(TaskReason.class), EnumSet.of(channel), reason);
     }
 
+    /**
+     * Whether it also ends the lead's sequence enrollments: when it cancels sequence tasks on every channel
+     * (engaged, opted out, erased, cancel-all). A narrower one (a bounced email) ends an enrollment only if it
+     * cancels that enrollment's pending step.
+     */
+    public boolean endsEnrollments() {
+        return sources.contains(TaskReason.SEQUENCE) && channels.containsAll(EnumSet.allOf(Channel.class));
+    }
+
     public boolean matches(ScheduledTask task) {
         return task.status().isOpen() && sources.contains(task.source()) && channels.contains(task.channel());
     }

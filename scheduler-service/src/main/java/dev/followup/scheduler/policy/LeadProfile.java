@@ -1,11 +1,13 @@
 package dev.followup.scheduler.policy;
 
 import dev.followup.events.v1.Channel;
+import java.time.Instant;
 import java.util.Map;
 
 /**
- * What the scheduler knows about a lead: the contact snapshot of its latest {@code LeadCaptured} (for due tasks)
- * and whether new tasks are blocked. Erasure drops the contact data and keeps only the block.
+ * What the scheduler knows about a lead: the contact snapshot of its latest {@code LeadCaptured} (for due tasks),
+ * whether new tasks are blocked, and since when its tasks are held by a pause ({@code pausedAt}, null when not
+ * paused). Erasure drops the contact data and keeps only the block.
  */
 public record LeadProfile(
         String name,
@@ -15,13 +17,14 @@ public record LeadProfile(
         Map<String, String> attributes,
         boolean optedOut,
         boolean emailBounced,
-        boolean erased) {
+        boolean erased,
+        Instant pausedAt) {
 
     public LeadProfile {
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
     }
 
-    public static final LeadProfile UNKNOWN = new LeadProfile(null, null, null, null, Map.of(), false, false, false);
+    public static final LeadProfile UNKNOWN = new LeadProfile(null, null, null, null, Map.of(), false, false, false, null);
 
     /** The profile with a new contact snapshot (blocks are kept: an erased or opted-out lead stays blocked). */
     public LeadProfile withContact(String newName, String newEmail, String newPhone, String newTimezone,
@@ -29,20 +32,30 @@ public record LeadProfile(
         if (erased) {
             return this;
         }
-        return new LeadProfile(newName, newEmail, newPhone, newTimezone, newAttributes, optedOut, emailBounced, false);
+        return new LeadProfile(newName, newEmail, newPhone, newTimezone, newAttributes, optedOut, emailBounced, false, pausedAt);
     }
 
     public LeadProfile optOut() {
-        return new LeadProfile(name, email, phone, timezone, attributes, true, emailBounced, erased);
+        return new LeadProfile(name, email, phone, timezone, attributes, true, emailBounced, erased, pausedAt);
     }
 
     public LeadProfile bounceEmail() {
-        return new LeadProfile(name, email, phone, timezone, attributes, optedOut, true, erased);
+        return new LeadProfile(name, email, phone, timezone, attributes, optedOut, true, erased, pausedAt);
     }
 
     /** Forgets every contact detail; the lead stays blocked. */
     public LeadProfile erase() {
-        return new LeadProfile(null, null, null, null, Map.of(), optedOut, emailBounced, true);
+        return new LeadProfile(null, null, null, null, Map.of(), optedOut, emailBounced, true, pausedAt);
+    }
+
+    /** The profile paused since {@code at}, or resumed when {@code at} is null. */
+    public LeadProfile pausedSince(Instant at) {
+        return new LeadProfile(name, email, phone, timezone, attributes, optedOut, emailBounced, erased, at);
+    }
+
+    /** Whether the lead's tasks are held. */
+    public boolean paused() {
+        return pausedAt != null;
     }
 
     /** Whether no new task of {@code channel} may be created (and pending ones are canceled). */

@@ -51,6 +51,15 @@ public record ScheduledTask(
                 bookingId, null, null, templateId, null, null, context, null, anchorAt, null, null);
     }
 
+    /** A new pending step of a sequence enrollment; its template, subject and body come from the step. */
+    public static ScheduledTask sequenceStep(String taskId, String tenantId, String leadId, String sequenceId,
+            int stepIndex, Channel channel, Instant anchorAt, Instant dueAt, String templateId, String subject,
+            String body) {
+        return new ScheduledTask(taskId, tenantId, leadId, TaskReason.SEQUENCE, channel, TaskStatus.PENDING, anchorAt,
+                dueAt, dueAt, 1, null, sequenceId, stepIndex, templateId, subject, body, Map.of(), null, anchorAt, null,
+                null);
+    }
+
     /** The reason an emission carries: the source, or RETRY for a later attempt. */
     public TaskReason emittedReason() {
         return attempt > 1 ? TaskReason.RETRY : source;

@@ -27,6 +27,12 @@ public final class TaskIds {
         return "bk-" + hash("booking", tenantId, leadId, bookingId, Integer.toString(index));
     }
 
+    /** Step {@code stepIndex} of the lead's enrollment number {@code enrollment} (1-based) in a sequence. */
+    public static String sequenceStep(String tenantId, String leadId, String sequenceId, int enrollment, int stepIndex) {
+        return "sq-" + hash("sequence", tenantId, leadId, sequenceId, Integer.toString(enrollment),
+                Integer.toString(stepIndex));
+    }
+
     /** The manual task of a ScheduleTask command. */
     public static String manual(String tenantId, String commandId) {
         return "mt-" + hash("manual", tenantId, commandId);

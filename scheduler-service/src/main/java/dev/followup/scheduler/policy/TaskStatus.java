@@ -4,7 +4,7 @@ package dev.followup.scheduler.policy;
 public enum TaskStatus {
     /** Waiting in the due index. */
     PENDING,
-    /** Held by a pause (next issue); not in the due index. */
+    /** Held by a pause (PauseFollowUps); not in the due index until ResumeFollowUps. */
     HELD,
     /** Emitted to its due-task topic; waiting for the executor's receipt. */
     EMITTED,

@@ -2,6 +2,7 @@ package dev.followup.scheduler.topology;
 
 import dev.followup.events.Identifiers;
 import dev.followup.events.LeadKey;
+import dev.followup.events.SequenceKey;
 import dev.followup.events.serde.AvroSerializer;
 import dev.followup.events.v1.BookingCanceled;
 import dev.followup.events.v1.BookingEvent;
@@ -13,22 +14,33 @@ import dev.followup.events.v1.Channel;
 import dev.followup.events.v1.Command;
 import dev.followup.events.v1.Contact;
 import dev.followup.events.v1.DueTask;
+import dev.followup.events.v1.EnrollInSequence;
 import dev.followup.events.v1.LeadCaptured;
 import dev.followup.events.v1.LeadEngaged;
 import dev.followup.events.v1.LeadErased;
 import dev.followup.events.v1.LeadEvent;
 import dev.followup.events.v1.LeadScored;
+import dev.followup.events.v1.PauseFollowUps;
 import dev.followup.events.v1.Receipt;
+import dev.followup.events.v1.ResumeFollowUps;
 import dev.followup.events.v1.RetryTask;
 import dev.followup.events.v1.ScheduleTask;
+import dev.followup.events.v1.SequenceDefinition;
+import dev.followup.events.v1.TaskReason;
 import dev.followup.events.v1.TenantSettings;
 import dev.followup.scheduler.policy.BookingFollowUpPolicy;
 import dev.followup.scheduler.policy.Cancellation;
+import dev.followup.scheduler.policy.Enrollment;
+import dev.followup.scheduler.policy.EnrollmentStatus;
 import dev.followup.scheduler.policy.InvalidInputException;
 import dev.followup.scheduler.policy.LeadFollowUpPolicy;
 import dev.followup.scheduler.policy.LeadFollowUpPolicy.ScoreDecision;
 import dev.followup.scheduler.policy.LeadProfile;
+import dev.followup.scheduler.policy.PausePolicy;
 import dev.followup.scheduler.policy.ScheduledTask;
+import dev.followup.scheduler.policy.SequencePolicy;
+import dev.followup.scheduler.policy.SequencePolicy.EnrollDecision;
+import dev.followup.scheduler.policy.SequencePolicy.Transition;
 import dev.followup.scheduler.policy.TaskLifecycle;
 import dev.followup.scheduler.policy.TaskMerge;
 import dev.followup.scheduler.policy.TaskMerge.OpenTask;
@@ -73,6 +85,8 @@ final class SchedulerProcessor implements Processor<String, SpecificRecord, Stri
     private KeyValueStore<String, byte[]> leadTasks;
     private KeyValueStore<String, LeadProfile> profiles;
     private KeyValueStore<String, TenantSettings> tenantSettings;
+    private KeyValueStore<String, Enrollment> enrollments;
+    private KeyValueStore<String, SequenceDefinition> sequences;
     /** Where the next due scan starts: the last key fired, so scans skip the tombstones of fired entries. */
     private Bytes scanFrom = DueIndexKey.MIN;
 
@@ -89,6 +103,8 @@ final class SchedulerProcessor implements Processor<String, SpecificRecord, Stri
         leadTasks = context.getStateStore(SchedulerTopology.LEAD_TASKS_STORE);
         profiles = context.getStateStore(SchedulerTopology.LEAD_PROFILES_STORE);
         tenantSettings = context.getStateStore(SchedulerTopology.TENANT_SETTINGS_STORE);
+        enrollments = context.getStateStore(SchedulerTopology.ENROLLMENTS_STORE);
+        sequences = context.getStateStore(SchedulerTopology.SEQUENCES_STORE);
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::emitDue);
     }
 
@@ -136,6 +152,7 @@ final class SchedulerProcessor implements Processor<String, SpecificRecord, Stri
         } else if (payload instanceof LeadErased) {
             profiles.put(key.toString(), profile.erase());
             Cancellation all = Cancellation.all("lead erased");
+            endEnrollments(key, all.reason(), at);
             for (ScheduledTask task : tasksOf(key)) {
                 ScheduledTask next = all.matches(task) ? canceled(task, all.reason(), at) : task;
                 save(task, next.withoutPersonalData());
@@ -195,12 +212,6 @@ final class SchedulerProcessor implements Processor<String, SpecificRecord, Stri
 
     private void onCommand(String rawKey, Command command) {
         Object payload = command.getPayload();
-        if (!(payload instanceof ScheduleTask || payload instanceof CancelTask || payload instanceof CancelFollowUps
-                || payload instanceof RetryTask)) {
-            log.atInfo().setMessage("command.unsupported").addKeyValue("commandId", command.getCommandId())
-                    .addKeyValue("type", payload.getClass().getSimpleName()).log();
-            return;
-        }
         if (command.getLeadId() == null) {
             throw new InvalidInputException("leadId is required for " + payload.getClass().getSimpleName());
         }
@@ -222,16 +233,141 @@ final class SchedulerProcessor implements Processor<String, SpecificRecord, Stri
                 logNoop("task.cancel_ignored", cancel.getTaskId(), task);
             }
         } else if (payload instanceof CancelFollowUps) {
-            cancel(key, task -> task.status().isOpen(), "follow-ups canceled by command " + command.getCommandId(), at);
+            cancel(key, Cancellation.all("follow-ups canceled by command " + command.getCommandId()), at);
         } else if (payload instanceof RetryTask retry) {
             ScheduledTask task = ownTask(key, retry.getTaskId());
-            if (task != null && profile(key).blocks(task.channel())) {
+            LeadProfile profile = profile(key);
+            if (task != null && profile.blocks(task.channel())) {
                 logNoop("task.retry_blocked", retry.getTaskId(), task);
                 return;
             }
             TaskLifecycle.retry(task, retry.getNotBefore(), at, command.getCommandId()).ifPresentOrElse(
-                    next -> save(task, next), () -> logNoop("task.retry_ignored", retry.getTaskId(), task));
+                    next -> save(task, PausePolicy.hold(profile, next, at)),
+                    () -> logNoop("task.retry_ignored", retry.getTaskId(), task));
+        } else if (payload instanceof EnrollInSequence enroll) {
+            onEnroll(key, command, enroll);
+        } else if (payload instanceof PauseFollowUps) {
+            onPause(key, at);
+        } else if (payload instanceof ResumeFollowUps) {
+            onResume(key, at);
         }
+    }
+
+    // ---- sequences ----
+
+    private void onEnroll(LeadKey key, Command command, EnrollInSequence enroll) {
+        String sequenceId = enroll.getSequenceId();
+        if (!Identifiers.isValid(sequenceId)) {
+            throw new InvalidInputException(Identifiers.describe("sequenceId", sequenceId));
+        }
+        LeadProfile profile = profile(key);
+        EnrollDecision decision = SequencePolicy.enroll(enrollments.get(enrollmentKey(key, sequenceId)),
+                sequence(key.tenantId(), sequenceId), key.tenantId(), key.leadId(), sequenceId, command.getCommandId(),
+                command.getIssuedAt(), enroll.getStartAt(), profile);
+        if (decision instanceof EnrollDecision.Start start) {
+            applySequence(key, profile, start.transition(), command.getIssuedAt());
+        } else if (decision instanceof EnrollDecision.Ignore ignore) {
+            log.atInfo().setMessage("sequence.enroll_ignored").addKeyValue("commandId", command.getCommandId())
+                    .addKeyValue("sequenceId", sequenceId).addKeyValue("reason", ignore.reason()).log();
+        }
+    }
+
+    /** Chains the next step of the enrollment whose current step {@code task} just got its receipt. */
+    private void onStepReceipt(LeadKey key, ScheduledTask task, Receipt receipt) {
+        LeadProfile profile = profile(key);
+        SequencePolicy.afterReceipt(enrollments.get(enrollmentKey(key, task.sequenceId())), task.taskId(),
+                receipt.getStatus(), receipt.getCompletedAt(), receipt.getError(),
+                sequence(key.tenantId(), task.sequenceId()), profile).ifPresentOrElse(
+                        t -> applySequence(key, profile, t, receipt.getCompletedAt()),
+                        () -> logNoop("sequence.receipt_ignored", task.taskId(), task));
+    }
+
+    private void applySequence(LeadKey key, LeadProfile profile, Transition transition, Instant at) {
+        Enrollment enrollment = transition.enrollment();
+        enrollments.put(enrollmentKey(key, enrollment.sequenceId()), enrollment);
+        if (transition.task() != null) {
+            plan(key, profile, settingsOf(key.tenantId()), List.of(transition.task()), at, OpenTask.KEEP, true);
+        }
+        logEnrollment(enrollment);
+    }
+
+    /** Ends every active enrollment of the lead (their pending steps are canceled by the caller's cancellation). */
+    private void endEnrollments(LeadKey key, String reason, Instant at) {
+        List<Enrollment> active = new ArrayList<>();
+        try (KeyValueIterator<String, Enrollment> it = enrollments.prefixScan(
+                leadTaskPrefix(key.tenantId(), key.leadId()), new org.apache.kafka.common.serialization.StringSerializer())) {
+            it.forEachRemaining(kv -> {
+                if (kv.value.isActive()) {
+                    active.add(kv.value);
+                }
+            });
+        }
+        for (Enrollment enrollment : active) {
+            Enrollment ended = enrollment.ended(EnrollmentStatus.STOPPED, at, reason);
+            enrollments.put(enrollmentKey(key, enrollment.sequenceId()), ended);
+            logEnrollment(ended);
+        }
+    }
+
+    /** A canceled step ends its enrollment (whatever canceled it: a bounce, CancelTask, a withdrawn sequence). */
+    private void endEnrollmentOfStep(ScheduledTask step, String reason, Instant at) {
+        String enrollmentKey = enrollmentKey(LeadKey.of(step.tenantId(), step.leadId()), step.sequenceId());
+        Enrollment enrollment = enrollments.get(enrollmentKey);
+        if (enrollment != null && enrollment.isActive() && step.taskId().equals(enrollment.taskId())) {
+            Enrollment ended = enrollment.ended(EnrollmentStatus.STOPPED, at, reason);
+            enrollments.put(enrollmentKey, ended);
+            logEnrollment(ended);
+        }
+    }
+
+    private SequenceDefinition sequence(String tenantId, String sequenceId) {
+        return sequences.get(SequenceKey.of(tenantId, sequenceId).toString());
+    }
+
+    private static void logEnrollment(Enrollment e) {
+        String event = switch (e.status()) {
+            case ACTIVE -> "sequence.step_scheduled";
+            case COMPLETED -> "sequence.completed";
+            case STOPPED -> "sequence.stopped";
+            case FAILED -> "sequence.failed";
+        };
+        log.atInfo().setMessage(event).addKeyValue("tenantId", e.tenantId()).addKeyValue("leadId", e.leadId())
+                .addKeyValue("sequenceId", e.sequenceId()).addKeyValue("enrollment", e.number())
+                .addKeyValue("step", e.step()).addKeyValue("detail", e.statusDetail()).log();
+    }
+
+    static String enrollmentKey(LeadKey key, String sequenceId) {
+        return leadTaskPrefix(key.tenantId(), key.leadId()) + sequenceId;
+    }
+
+    // ---- pause / resume ----
+
+    private void onPause(LeadKey key, Instant at) {
+        LeadProfile profile = profile(key);
+        PausePolicy.pause(profile, at).ifPresentOrElse(paused -> {
+            profiles.put(key.toString(), paused);
+            for (ScheduledTask task : tasksOf(key)) {
+                ScheduledTask held = PausePolicy.hold(paused, task, at);
+                if (held.status() != task.status()) {
+                    save(task, held);
+                }
+            }
+            log.atInfo().setMessage("lead.paused").addKeyValue("tenantId", key.tenantId())
+                    .addKeyValue("leadId", key.leadId()).log();
+        }, () -> log.atInfo().setMessage("lead.pause_ignored").addKeyValue("tenantId", key.tenantId())
+                .addKeyValue("leadId", key.leadId()).addKeyValue("reason", "already paused").log());
+    }
+
+    private void onResume(LeadKey key, Instant at) {
+        PausePolicy.resume(profile(key)).ifPresentOrElse(resumed -> {
+            profiles.put(key.toString(), resumed);
+            for (ScheduledTask task : tasksOf(key)) {
+                PausePolicy.release(task, at).ifPresent(released -> save(task, released));
+            }
+            log.atInfo().setMessage("lead.resumed").addKeyValue("tenantId", key.tenantId())
+                    .addKeyValue("leadId", key.leadId()).log();
+        }, () -> log.atInfo().setMessage("lead.resume_ignored").addKeyValue("tenantId", key.tenantId())
+                .addKeyValue("leadId", key.leadId()).addKeyValue("reason", "not paused").log());
     }
 
     // ---- receipts ----
@@ -239,8 +375,12 @@ final class SchedulerProcessor implements Processor<String, SpecificRecord, Stri
     private void onReceipt(LeadKey key, Receipt receipt) {
         ScheduledTask task = ownTask(key, receipt.getTaskId());
         TaskLifecycle.onReceipt(task, receipt.getStatus(), receipt.getAttempt(), receipt.getCompletedAt(),
-                receipt.getError()).ifPresentOrElse(next -> save(task, next),
-                        () -> logNoop("receipt.ignored", receipt.getTaskId(), task));
+                receipt.getError()).ifPresentOrElse(next -> {
+                    save(task, next);
+                    if (next.source() == TaskReason.SEQUENCE) {
+                        onStepReceipt(key, next, receipt);
+                    }
+                }, () -> logNoop("receipt.ignored", receipt.getTaskId(), task));
     }
 
     // ---- store operations ----
@@ -260,7 +400,7 @@ final class SchedulerProcessor implements Processor<String, SpecificRecord, Stri
             Instant due = settings.dueTimeAdjuster().adjust(candidate, tenant, profile.timezone());
             ScheduledTask adjusted = candidate.rescheduled(candidate.anchorAt(), candidate.originalDueAt(), due,
                     candidate.context(), candidate.statusAt());
-            TaskMerge.merge(existing, adjusted, at, openTask).ifPresent(next -> {
+            TaskMerge.merge(existing, adjusted, at, openTask).map(t -> PausePolicy.hold(profile, t, at)).ifPresent(next -> {
                 save(existing, next);
                 log.atDebug().setMessage(existing == null ? "task.scheduled" : "task.rescheduled")
                         .addKeyValue("taskId", next.taskId()).addKeyValue("dueAt", next.dueAt()).log();
@@ -269,6 +409,9 @@ final class SchedulerProcessor implements Processor<String, SpecificRecord, Stri
     }
 
     private void cancel(LeadKey key, Cancellation cancellation, Instant at) {
+        if (cancellation.endsEnrollments()) {
+            endEnrollments(key, cancellation.reason(), at);
+        }
         cancel(key, cancellation::matches, cancellation.reason(), at);
     }
 
@@ -283,6 +426,9 @@ final class SchedulerProcessor implements Processor<String, SpecificRecord, Stri
     private ScheduledTask canceled(ScheduledTask task, String reason, Instant at) {
         events.taskCanceled(task.channel());
         log.atDebug().setMessage("task.canceled").addKeyValue("taskId", task.taskId()).addKeyValue("reason", reason).log();
+        if (task.source() == TaskReason.SEQUENCE) {
+            endEnrollmentOfStep(task, reason, at);
+        }
         return task.withStatus(TaskStatus.CANCELED, at, reason);
     }
 
@@ -358,6 +504,9 @@ final class SchedulerProcessor implements Processor<String, SpecificRecord, Stri
             if (task == null || task.status() != TaskStatus.PENDING || task.dueAt().toEpochMilli() != key.dueMillis()) {
                 continue;
             }
+            if (withdrawnSequenceStep(task, now)) {
+                continue;
+            }
             try {
                 emit(task, now);
             } catch (RuntimeException e) {
@@ -369,6 +518,17 @@ final class SchedulerProcessor implements Processor<String, SpecificRecord, Stri
         if (!batch.isEmpty()) {
             scanFrom = batch.get(batch.size() - 1).key;
         }
+    }
+
+    /** A step of a sequence disabled or deleted since it was scheduled is canceled, not emitted. */
+    private boolean withdrawnSequenceStep(ScheduledTask task, Instant now) {
+        if (task.source() != TaskReason.SEQUENCE) {
+            return false;
+        }
+        return SequencePolicy.withdrawn(sequence(task.tenantId(), task.sequenceId())).map(reason -> {
+            save(task, canceled(task, reason, now));
+            return true;
+        }).orElse(false);
     }
 
     private void emit(ScheduledTask task, Instant now) {

@@ -10,7 +10,9 @@ import dev.followup.events.v1.Command;
 import dev.followup.events.v1.DueTask;
 import dev.followup.events.v1.LeadEvent;
 import dev.followup.events.v1.Receipt;
+import dev.followup.events.v1.SequenceDefinition;
 import dev.followup.events.v1.TenantSettings;
+import dev.followup.scheduler.policy.Enrollment;
 import dev.followup.scheduler.policy.LeadProfile;
 import dev.followup.scheduler.policy.ScheduledTask;
 import java.util.List;
@@ -32,8 +34,11 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@value #TASKS_STORE}: task id → {@link ScheduledTask} (every status, for the query API);</li>
  *   <li>{@value #DUE_INDEX_STORE}: {@link DueIndexKey} → channel and tenant of each PENDING task;</li>
  *   <li>{@value #LEAD_TASKS_STORE}: {@code tenantId:leadId/taskId} → empty, every task of a lead (cancel-all, queries);</li>
- *   <li>{@value #LEAD_PROFILES_STORE}: {@code tenantId:leadId} → {@link LeadProfile} (contact snapshot, blocks);</li>
- *   <li>{@value #TENANT_SETTINGS_STORE}: global store of {@code followup.tenant-settings.v1}.</li>
+ *   <li>{@value #LEAD_PROFILES_STORE}: {@code tenantId:leadId} → {@link LeadProfile} (contact snapshot, blocks, pause);</li>
+ *   <li>{@value #ENROLLMENTS_STORE}: {@code tenantId:leadId/sequenceId} → {@link Enrollment} (the lead's latest
+ *       enrollment in each sequence);</li>
+ *   <li>{@value #TENANT_SETTINGS_STORE}: global store of {@code followup.tenant-settings.v1};</li>
+ *   <li>{@value #SEQUENCES_STORE}: global store of {@code followup.sequences.v1} ({@code tenantId:sequenceId}).</li>
  * </ul>
  * All RocksDB, logged to compacted changelogs. Due tasks go to {@code followup.due-tasks.<channel>.v1}; invalid input
  * to {@code <topic>.dlq}.
@@ -45,6 +50,8 @@ public final class SchedulerTopology {
     public static final String LEAD_TASKS_STORE = "lead-tasks";
     public static final String LEAD_PROFILES_STORE = "lead-profiles";
     public static final String TENANT_SETTINGS_STORE = "tenant-settings";
+    public static final String ENROLLMENTS_STORE = "enrollments";
+    public static final String SEQUENCES_STORE = "sequences";
 
     static final String PROCESSOR = "scheduler";
     static final List<String> INPUT_TOPICS = List.of(Topics.LEAD_EVENTS, Topics.BOOKING_EVENTS, Topics.COMMANDS,
@@ -60,6 +67,11 @@ public final class SchedulerTopology {
                         AvroSerde.of(TenantSettings.class)).withLoggingDisabled(),
                 "tenant-settings-source", new StringDeserializer(), new AvroDeserializer<>(TenantSettings.class),
                 Topics.TENANT_SETTINGS, "tenant-settings-updater", TenantSettingsUpdater::new);
+        topology.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEQUENCES_STORE), Serdes.String(),
+                        AvroSerde.of(SequenceDefinition.class)).withLoggingDisabled(),
+                "sequences-source", new StringDeserializer(), new AvroDeserializer<>(SequenceDefinition.class),
+                Topics.SEQUENCES, "sequences-updater", SequenceDefinitionUpdater::new);
 
         topology.addSource("lead-events", new StringDeserializer(), new AvroDeserializer<>(LeadEvent.class),
                 Topics.LEAD_EVENTS);
@@ -80,6 +92,8 @@ public final class SchedulerTopology {
                 Serdes.String(), Serdes.ByteArray()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEAD_PROFILES_STORE),
                 Serdes.String(), new JsonStoreSerde<>(LeadProfile.class)), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENROLLMENTS_STORE),
+                Serdes.String(), new JsonStoreSerde<>(Enrollment.class)), PROCESSOR);
 
         for (Channel channel : Channel.values()) {
             topology.addSink(dueTaskSink(channel), Topics.dueTasks(channel), new StringSerializer(),

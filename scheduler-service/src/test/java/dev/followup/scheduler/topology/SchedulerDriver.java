@@ -13,17 +13,25 @@ import dev.followup.events.v1.CancelTask;
 import dev.followup.events.v1.Channel;
 import dev.followup.events.v1.Command;
 import dev.followup.events.v1.DueTask;
+import dev.followup.events.v1.EnrollInSequence;
 import dev.followup.events.v1.EngagementKind;
 import dev.followup.events.v1.LeadCaptured;
 import dev.followup.events.v1.LeadEngaged;
 import dev.followup.events.v1.LeadErased;
 import dev.followup.events.v1.LeadEvent;
 import dev.followup.events.v1.LeadScored;
+import dev.followup.events.v1.PauseFollowUps;
 import dev.followup.events.v1.Receipt;
 import dev.followup.events.v1.ReceiptStatus;
+import dev.followup.events.v1.ResumeFollowUps;
 import dev.followup.events.v1.RetryTask;
 import dev.followup.events.v1.ScheduleTask;
+import dev.followup.events.v1.SequenceDefinition;
+import dev.followup.events.v1.SequenceStep;
+import dev.followup.events.v1.StepType;
 import dev.followup.events.v1.TenantSettings;
+import dev.followup.events.SequenceKey;
+import dev.followup.scheduler.policy.Enrollment;
 import dev.followup.scheduler.policy.LeadProfile;
 import dev.followup.scheduler.policy.ScheduledTask;
 import java.nio.file.Path;
@@ -59,6 +67,7 @@ final class SchedulerDriver implements AutoCloseable {
     private final TestInputTopic<String, Command> commands;
     private final TestInputTopic<String, Receipt> receipts;
     private final TestInputTopic<String, TenantSettings> settings;
+    private final TestInputTopic<String, SequenceDefinition> sequences;
     private final TestInputTopic<String, byte[]> rawLeads;
     private final Map<Channel, TestOutputTopic<String, DueTask>> due = new java.util.EnumMap<>(Channel.class);
     private Instant now = START;
@@ -82,6 +91,7 @@ final class SchedulerDriver implements AutoCloseable {
         commands = driver.createInputTopic(Topics.COMMANDS, keys, new AvroSerializer<>(Command.class));
         receipts = driver.createInputTopic(Topics.RECEIPTS, keys, new AvroSerializer<>(Receipt.class));
         settings = driver.createInputTopic(Topics.TENANT_SETTINGS, keys, new AvroSerializer<>(TenantSettings.class));
+        sequences = driver.createInputTopic(Topics.SEQUENCES, keys, new AvroSerializer<>(SequenceDefinition.class));
         rawLeads = driver.createInputTopic(Topics.LEAD_EVENTS, keys, new ByteArraySerializer());
         for (Channel channel : Channel.values()) {
             due.put(channel, driver.createOutputTopic(Topics.dueTasks(channel), new StringDeserializer(),
@@ -110,6 +120,44 @@ final class SchedulerDriver implements AutoCloseable {
 
     void tenantSettings(TenantSettings value) {
         settings.pipeInput(value.getTenantId(), value, now);
+    }
+
+    static SequenceStep step(StepType type, String delay) {
+        return SequenceStep.newBuilder().setType(type).setDelay(delay).build();
+    }
+
+    static SequenceStep step(StepType type, String delay, String templateId, String subject, String body) {
+        return SequenceStep.newBuilder().setType(type).setDelay(delay).setTemplateId(templateId).setSubject(subject)
+                .setBody(body).build();
+    }
+
+    /** Defines (or redefines) sequence {@code sequenceId} of the tenant. */
+    void sequence(String sequenceId, boolean enabled, SequenceStep... steps) {
+        sequences.pipeInput(SequenceKey.of(TENANT, sequenceId).toString(), SequenceDefinition.newBuilder()
+                .setTenantId(TENANT).setSequenceId(sequenceId).setName("Sequence " + sequenceId).setEnabled(enabled)
+                .setSteps(List.of(steps)).build(), now);
+    }
+
+    /** A raw record on the sequences topic (a key that may not match the value). */
+    void sequenceRecord(String key, SequenceDefinition value) {
+        sequences.pipeInput(key, value, now);
+    }
+
+    void deleteSequence(String sequenceId) {
+        sequences.pipeInput(SequenceKey.of(TENANT, sequenceId).toString(), null, now);
+    }
+
+    void enroll(String commandId, String leadId, String sequenceId, Instant startAt) {
+        command(commandId, leadId, now, EnrollInSequence.newBuilder().setSequenceId(sequenceId).setStartAt(startAt)
+                .build());
+    }
+
+    void pause(String leadId) {
+        command("cmd-" + (++counter), leadId, now, PauseFollowUps.newBuilder().build());
+    }
+
+    void resume(String leadId) {
+        command("cmd-" + (++counter), leadId, now, ResumeFollowUps.newBuilder().build());
     }
 
     void leadEvent(String leadId, Instant occurredAt, Object payload) {
@@ -223,6 +271,11 @@ final class SchedulerDriver implements AutoCloseable {
 
     ScheduledTask task(String taskId) {
         return driver.<String, ScheduledTask>getKeyValueStore(SchedulerTopology.TASKS_STORE).get(taskId);
+    }
+
+    Enrollment enrollment(String leadId, String sequenceId) {
+        return driver.<String, Enrollment>getKeyValueStore(SchedulerTopology.ENROLLMENTS_STORE)
+                .get(key(leadId) + "/" + sequenceId);
     }
 
     LeadProfile profile(String leadId) {

@@ -1,0 +1,56 @@
+package dev.followup.scheduler.topology;
+
+import dev.followup.events.SequenceKey;
+import dev.followup.events.v1.SequenceDefinition;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the global sequences store in step with {@code followup.sequences.v1} (a tombstone deletes). A record whose
+ * key is not {@code tenantId:sequenceId} of its value is skipped and logged: a global store cannot dead-letter, and a
+ * wrong key must not shadow another tenant's sequence.
+ */
+final class SequenceDefinitionUpdater implements Processor<String, SequenceDefinition, Void, Void> {
+
+    private static final Logger log = LoggerFactory.getLogger(SequenceDefinitionUpdater.class);
+
+    private KeyValueStore<String, SequenceDefinition> store;
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        store = context.getStateStore(SchedulerTopology.SEQUENCES_STORE);
+    }
+
+    @Override
+    public void process(Record<String, SequenceDefinition> record) {
+        String error = problem(record.key(), record.value());
+        if (error != null) {
+            log.atWarn().setMessage("sequence.definition_ignored").addKeyValue("error", error).log();
+            return;
+        }
+        if (record.value() == null) {
+            store.delete(record.key());
+        } else {
+            store.put(record.key(), record.value());
+        }
+    }
+
+    private static String problem(String key, SequenceDefinition value) {
+        SequenceKey parsed;
+        try {
+            parsed = SequenceKey.parse(key);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        if (value != null && !(parsed.tenantId().equals(value.getTenantId())
+                && parsed.sequenceId().equals(value.getSequenceId()))) {
+            return "sequence key '" + key + "' does not match tenantId:sequenceId '" + value.getTenantId() + ":"
+                    + value.getSequenceId() + "'";
+        }
+        return null;
+    }
+}

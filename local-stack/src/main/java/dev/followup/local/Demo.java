@@ -9,17 +9,24 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./followup demo}: gives tenant {@code acme} short demo delays, feeds sample leads and a booking through
- * the public HTTP API, then prints every receipt as it arrives until Ctrl-C. (Sequences join the demo when the
- * scheduler runs them.)
+ * the public HTTP API, enrolls a lead in a 3-step cadence and has it reply half-way, then prints every receipt as it
+ * arrives until Ctrl-C.
  */
 final class Demo {
+
+    /** Between the cadence's SMS step (about +11 s after enrolment) and its call step (about +31 s). */
+    private static final Duration REPLY_AFTER = Duration.ofSeconds(24);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String ingest;
     private final String apiKey;
+    private String cadenceLead;
 
     private Demo(String ingest, String apiKey) {
         this.ingest = ingest;
@@ -32,6 +39,12 @@ final class Demo {
         try (ReceiptPrinter printer = new ReceiptPrinter(bootstrap, false)) {
             Runtime.getRuntime().addShutdownHook(new Thread(printer::stop));
             demo.feed();
+            ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "demo-reply");
+                t.setDaemon(true);
+                return t;
+            });
+            later.schedule(demo::reply, REPLY_AFTER.toSeconds(), TimeUnit.SECONDS);
             System.out.println();
             System.out.println("Receipts as they arrive (Ctrl-C stops the demo and the stack):");
             printer.printUntilStopped();
@@ -74,7 +87,32 @@ final class Demo {
         step(null, "POST", "/v1/bookings", """
                 {"bookingId": "bk-%s", "leadId": "%s", "localStart": "%s", "timezone": "America/New_York", "bookingType": "demo"}
                 """.formatted(run, booked, start));
+        step("sequence demo-cadence: email now, wait 10 s, SMS, then a call 20 s later", "PUT",
+                "/v1/sequences/demo-cadence", """
+                {"name": "Demo cadence", "enabled": true, "steps": [
+                  {"type": "EMAIL", "delay": "0s", "subject": "Following up, {{name}}", "body": "Shall we talk?"},
+                  {"type": "WAIT", "delay": "10s"},
+                  {"type": "SMS", "delay": "0s", "body": "Hi {{name}}, quick follow-up on my email."},
+                  {"type": "CALL", "delay": "20s"}]}
+                """);
+        Thread.sleep(2000); // sequence definitions also reach the scheduler through a compacted topic
+        cadenceLead = "cadence-" + run;
+        step("lead " + cadenceLead + " enrolled in demo-cadence -> an email draft now, an SMS draft about 10 s after it; "
+                + "the lead replies at +" + REPLY_AFTER.toSeconds() + " s, so the call step never comes",
+                "POST", "/v1/leads", """
+                {"leadId": "%s", "name": "Katherine Johnson", "email": "katherine@example.com", "phone": "+12025550199"}
+                """.formatted(cadenceLead));
+        step(null, "POST", "/v1/leads/" + cadenceLead + "/sequences/demo-cadence", "{}");
         System.out.println("Drafts land in var/mail/acme/Drafts/new/ (email) and var/outbox/acme/*.jsonl (SMS, call).");
+    }
+
+    private void reply() {
+        try {
+            System.out.println("-- " + cadenceLead + " replied: its cadence stops (no call draft will follow)");
+            step(null, "POST", "/v1/leads/" + cadenceLead + "/engagements", "{\"kind\": \"REPLIED\"}");
+        } catch (Exception e) {
+            System.out.println("-- could not post the reply: " + e.getMessage());
+        }
     }
 
     private void step(String description, String method, String path, String json) throws Exception {

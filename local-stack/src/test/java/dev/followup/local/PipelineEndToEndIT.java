@@ -45,7 +45,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineEndToEndIT {
 
-    private static final Duration READY = Duration.ofMinutes(3);
+    private static final Duration READY = Duration.ofMinutes(5);
     private static final String TENANT = "acme";
     private static final String WEBHOOK_SECRET = "dev-webhook-secret";
 
@@ -213,6 +213,46 @@ class PipelineEndToEndIT {
         kafka.awaitRecords(Topics.RECEIPTS, Receipt.class, r -> r.key().equals(TENANT + ":" + lead), 1,
                 Duration.ofSeconds(30));
         assertThat(kafka.readAll(Topics.DUE_TASKS_SMS, DueTask.class, r -> r.key().equals(TENANT + ":" + lead))).hasSize(1);
+    }
+
+    @Test
+    void aReplyMidSequenceStopsIt() throws Exception {
+        String lead = "cadence-" + run;
+        assertAccepted(call("PUT", "/v1/sequences/e2e-cadence", """
+                {"name": "E2E cadence", "enabled": true, "steps": [
+                  {"type": "EMAIL", "delay": "0s", "subject": "Hello {{name}}", "body": "First touch"},
+                  {"type": "WAIT", "delay": "2s"},
+                  {"type": "SMS", "delay": "0s", "body": "Second touch"},
+                  {"type": "CALL", "delay": "10m"}]}
+                """));
+        kafka.awaitRecords(Topics.SEQUENCES, dev.followup.events.v1.SequenceDefinition.class,
+                r -> r.key().endsWith("e2e-cadence"), 1, Duration.ofSeconds(30));
+        assertAccepted(call("POST", "/v1/leads", """
+                {"leadId": "%s", "name": "Katherine Johnson", "email": "katherine@example.com", "phone": "+12025550199"}
+                """.formatted(lead)));
+        assertAccepted(call("POST", "/v1/leads/" + lead + "/sequences/e2e-cadence", "{}"));
+
+        // Step 0 (email) and, chained on its receipt, step 2 (SMS) are drafted; step 3 (call) then waits 10 minutes.
+        List<ConsumerRecord<String, Receipt>> receipts = kafka.awaitRecords(Topics.RECEIPTS, Receipt.class,
+                r -> r.key().equals(TENANT + ":" + lead), 2, Duration.ofSeconds(90));
+        assertThat(receipts).extracting(r -> r.value().getChannel().name()).containsExactly("EMAIL", "SMS");
+        assertThat(receipts).extracting(r -> r.value().getStatus()).containsOnly(ReceiptStatus.DRAFTED);
+        await().atMost(Duration.ofSeconds(60)).until(() -> leadTasks(lead).contains("\"channel\":\"CALL\""));
+
+        assertAccepted(call("POST", "/v1/leads/" + lead + "/engagements", "{\"kind\": \"REPLIED\"}"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> leadTasks(lead)
+                .matches("(?s).*\"status\":\"CANCELED\"[^}]*\"channel\":\"CALL\".*"));
+        assertThat(kafka.readAll(Topics.DUE_TASKS_CALL, DueTask.class, r -> r.key().equals(TENANT + ":" + lead))).isEmpty();
+    }
+
+    private String leadTasks(String lead) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(scheduler.url() + "/v1/leads/" + lead + "/tasks"))
+                    .header("Authorization", "Bearer dev-acme-key").GET().build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : "";
+        } catch (Exception e) {
+            return "";
+        }
     }
 
     private boolean taskVisible(String lead) {

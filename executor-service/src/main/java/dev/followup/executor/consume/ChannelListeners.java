@@ -74,7 +74,9 @@ public final class ChannelListeners implements SmartLifecycle {
         TaskTopicConsumer consumer = new TaskTopicConsumer(group, topic, setup.handler().apply(mode), consumerConfig,
                 producer, setup.maxInFlight(), drainTimeout, meters);
         consumers.add(consumer);
-        threads.add(new Thread(consumer, group));
+        Thread thread = new Thread(consumer, group);
+        thread.setDaemon(true); // stop() drains them; a context that never stops must not keep the JVM alive
+        threads.add(thread);
     }
 
     /** Per consumer group: whether it has joined (had an assignment) and how many partitions it holds now. */

@@ -59,7 +59,6 @@ class EmailDraftsIntegrationTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) {
         r.add("spring.kafka.bootstrap-servers", TestKafka::bootstrap);
-        r.add("followup.executor.channel.email.consumers", () -> "1"); // fewer threads on a shared CI machine
         r.add("followup.executor.channels", () -> "EMAIL");
         r.add("followup.executor.data-dir", DATA::toString);
         r.add("followup.executor.channel.email.initial-backoff", () -> "100ms");

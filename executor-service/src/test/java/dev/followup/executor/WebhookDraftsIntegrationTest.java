@@ -6,6 +6,7 @@ import static dev.followup.executor.ExecutorTestSupport.publishSettings;
 import static dev.followup.executor.ExecutorTestSupport.publishTask;
 import static dev.followup.executor.ExecutorTestSupport.receiptsOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.followup.events.Topics;
 import dev.followup.events.v1.Channel;
@@ -53,8 +54,6 @@ class WebhookDraftsIntegrationTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) {
         r.add("spring.kafka.bootstrap-servers", TestKafka::bootstrap);
-        r.add("followup.executor.channel.sms.consumers", () -> "1"); // fewer threads on a shared CI machine
-        r.add("followup.executor.channel.call.consumers", () -> "1"); // fewer threads on a shared CI machine
         r.add("followup.executor.channels", () -> "SMS,CALL");
         r.add("followup.executor.data-dir", DATA::toString);
         r.add("followup.executor.secrets.test", () -> SECRET);
@@ -165,6 +164,27 @@ class WebhookDraftsIntegrationTest {
         assertThat(receipt.getAttempt()).isGreaterThanOrEqualTo(2);
         assertThat(receiver.requests("/hang")).hasSizeGreaterThanOrEqualTo(2).hasSizeLessThanOrEqualTo(receipt.getAttempt());
         assertThat(receiptsOf(kafka, "hang-1")).hasSize(1);
+    }
+
+    @Test
+    void aSlowDraftDoesNotHoldUpTheTasksBehindItInItsPartition(TestKafka kafka) {
+        // the webhook answers the first task only once the second one, behind it in the same partition (same lead),
+        // has been sent: the consumer must go on polling and drafting while the first task is in flight. A consumer
+        // that waited for it would let its call run into the 3 s read timeout and draft it at attempt 2.
+        String url = receiver.serveHolding("/held", "held-1", "behind-1");
+        useWebhook(kafka, "wh-held", Channel.SMS, url, ChannelSettings.newBuilder());
+
+        publishTask(kafka, TestTasks.task("wh-held", "held-1", Channel.SMS).setLeadId("lead-held").build());
+        await().atMost(Duration.ofSeconds(60)).until(() -> !receiver.requests("/held").isEmpty());
+        publishTask(kafka, TestTasks.task("wh-held", "behind-1", Channel.SMS).setLeadId("lead-held").build());
+        List<ConsumerRecord<String, Receipt>> receipts = kafka.awaitRecords(Topics.RECEIPTS, Receipt.class,
+                r -> r.value().getTenantId().equals("wh-held"), 2, Duration.ofSeconds(60));
+
+        // committed in task order, each drafted at its first attempt
+        assertThat(receipts).extracting(r -> r.value().getTaskId()).containsExactly("held-1", "behind-1");
+        assertThat(receipts).extracting(r -> r.value().getStatus()).containsOnly(ReceiptStatus.DRAFTED);
+        assertThat(receipts).extracting(r -> r.value().getAttempt()).containsOnly(1);
+        assertThat(receiver.requests("/held")).hasSize(2);
     }
 
     @Test

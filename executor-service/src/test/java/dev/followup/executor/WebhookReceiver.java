@@ -38,6 +38,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final Map<String, List<Received>> received = new ConcurrentHashMap<>();
     private final CountDownLatch release = new CountDownLatch(1);
+    private final Map<String, CountDownLatch> arrivedTasks = new ConcurrentHashMap<>();
 
     public WebhookReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
@@ -48,7 +49,18 @@ public final class WebhookReceiver implements AutoCloseable {
     /** Serves {@code path}, answering the n-th request (1-based) with {@code statusOfRequest.applyAsInt(n)}. */
     public String serve(String path, IntUnaryOperator statusOfRequest) {
         List<Received> log = received.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>());
-        server.createContext(path, exchange -> respond(exchange, log, statusOfRequest));
+        server.createContext(path, exchange -> respond(exchange, log, statusOfRequest, null));
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    /**
+     * Serves {@code path} with 200 to every request, but answers a request for task {@code heldTask} (by its
+     * Idempotency-Key) only once a request for task {@code untilTask} has arrived (or after 10 s).
+     */
+    public String serveHolding(String path, String heldTask, String untilTask) {
+        List<Received> log = received.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>());
+        server.createContext(path, exchange -> respond(exchange, log, n -> 200,
+                heldTask.equals(exchange.getRequestHeaders().getFirst("Idempotency-Key")) ? arrived(untilTask) : null));
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
@@ -56,9 +68,21 @@ public final class WebhookReceiver implements AutoCloseable {
         return received.getOrDefault(path, List.of());
     }
 
-    private void respond(HttpExchange exchange, List<Received> log, IntUnaryOperator statusOfRequest) throws IOException {
+    private void respond(HttpExchange exchange, List<Received> log, IntUnaryOperator statusOfRequest,
+            CountDownLatch holdUntil) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         log.add(new Received(Instant.now(), Map.copyOf(exchange.getRequestHeaders()), body));
+        String task = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        if (task != null) {
+            arrived(task).countDown();
+        }
+        if (holdUntil != null) {
+            try {
+                holdUntil.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         int status = statusOfRequest.applyAsInt(log.size());
         if (status == HANG) {
             try {
@@ -77,6 +101,10 @@ public final class WebhookReceiver implements AutoCloseable {
         } catch (IOException e) {
             // the client gave up (timeout): nothing to answer
         }
+    }
+
+    private CountDownLatch arrived(String task) {
+        return arrivedTasks.computeIfAbsent(task, t -> new CountDownLatch(1));
     }
 
     @Override

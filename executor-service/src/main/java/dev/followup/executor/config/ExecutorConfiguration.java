@@ -3,7 +3,7 @@ package dev.followup.executor.config;
 import dev.followup.executor.consume.ChannelListeners;
 import dev.followup.executor.consume.ChannelListeners.ChannelSetup;
 import dev.followup.executor.consume.ChannelWorkers;
-import dev.followup.executor.consume.DueTaskBatchListener;
+import dev.followup.executor.consume.DueTaskHandler;
 import dev.followup.executor.consume.TaskDrafting;
 import dev.followup.executor.consume.TenantSettingsView;
 import dev.followup.executor.content.DraftRenderer;
@@ -19,17 +19,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
-import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
 
 /** Wiring: providers, the tenant-settings view, the per-channel listeners and their retry topics, health. */
 @Configuration(proxyBeanMethods = false)
@@ -67,22 +67,25 @@ public class ExecutorConfiguration {
     @Bean
     KafkaAdmin.NewTopics retryTopics(ExecutorProperties props) {
         return new KafkaAdmin.NewTopics(props.channels().stream()
-                .map(c -> TopicBuilder.name(DueTaskBatchListener.retryTopicOf(c)).partitions(props.retryTopicPartitions()).build())
+                .map(c -> TopicBuilder.name(DueTaskHandler.retryTopicOf(c)).partitions(props.retryTopicPartitions()).build())
                 .toArray(NewTopic[]::new));
     }
 
     @Bean
-    @SuppressWarnings("unchecked")
-    ChannelListeners channelListeners(ExecutorProperties props, ConcurrentKafkaListenerContainerFactory<?, ?> factory,
-            KafkaTemplate<String, byte[]> kafka, TaskDrafting drafting, TenantSettingsView settings, ChannelWorkers workers,
-            Clock clock, MeterRegistry meters) {
+    ChannelListeners channelListeners(ExecutorProperties props, ConsumerFactory<?, ?> consumerFactory,
+            ProducerFactory<?, ?> producerFactory, TaskDrafting drafting, TenantSettingsView settings,
+            ChannelWorkers workers, Clock clock, MeterRegistry meters) {
         List<ChannelSetup> setups = props.channels().stream().map(channel -> {
             ExecutorProperties.ChannelProperties cp = props.channel(channel);
             RetryPolicy defaults = new RetryPolicy(cp.maxAttempts(), cp.initialBackoff());
-            return new ChannelSetup(channel, mode -> new DueTaskBatchListener(channel, mode, drafting, settings, defaults,
-                    props.retryHorizon(), workers.of(channel), kafka, clock, meters), cp.concurrency(), cp.consumers());
+            return new ChannelSetup(channel, mode -> new DueTaskHandler(channel, mode, drafting, settings, defaults,
+                    props.retryHorizon(), workers.of(channel), clock, meters), 2 * cp.concurrency());
         }).toList();
-        return new ChannelListeners((ConcurrentKafkaListenerContainerFactory<Object, Object>) factory, setups);
+        // spring.kafka.producer.transaction-id-prefix carries a random part: unique to this instance
+        String prefix = producerFactory.getTransactionIdPrefix() != null ? producerFactory.getTransactionIdPrefix()
+                : "followup-executor-" + UUID.randomUUID() + "-";
+        return new ChannelListeners(consumerFactory.getConfigurationProperties(),
+                producerFactory.getConfigurationProperties(), prefix, setups, props.drainTimeout(), meters);
     }
 
     /** Readiness: every channel listener runs and has joined its consumer group. */

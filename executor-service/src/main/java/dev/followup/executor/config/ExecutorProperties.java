@@ -23,6 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param templatesDir   optional directory of tenant templates {@code <dir>/<tenantId>/<channel>/<name>.<part>.mustache}
  * @param retryHorizon   a retry due further away than this is put back on the retry topic instead of waited for
  * @param retryTopicPartitions partitions of the per-channel retry topics created at startup
+ * @param drainTimeout   how long shutdown and revoked partitions wait for the tasks in flight before leaving them to
+ *                       be redelivered; longer than a provider call (webhook read timeout, IMAP timeout)
  */
 @ConfigurationProperties("followup.executor")
 public record ExecutorProperties(
@@ -36,7 +38,8 @@ public record ExecutorProperties(
         @DefaultValue("followup@localhost") String defaultFrom,
         Path templatesDir,
         @DefaultValue("30s") Duration retryHorizon,
-        @DefaultValue("6") int retryTopicPartitions) {
+        @DefaultValue("6") int retryTopicPartitions,
+        @DefaultValue("10s") Duration drainTimeout) {
 
     public ExecutorProperties {
         channels = channels == null ? List.of() : List.copyOf(channels);
@@ -45,6 +48,9 @@ public record ExecutorProperties(
         secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
         if (retryHorizon.isNegative() || retryHorizon.isZero()) {
             throw new IllegalArgumentException("followup.executor.retry-horizon must be positive, was " + retryHorizon);
+        }
+        if (drainTimeout.isNegative()) {
+            throw new IllegalArgumentException("followup.executor.drain-timeout must not be negative, was " + drainTimeout);
         }
     }
 
@@ -56,26 +62,22 @@ public record ExecutorProperties(
     /**
      * Settings of one channel's listener.
      *
-     * @param concurrency    tasks drafted at the same time by one instance (worker threads); also the poll size
-     * @param consumers      Kafka consumers (listener threads) of the channel's topic in one instance; each waits for its
-     *                       batch, so several keep the worker pool busy while one waits for a slow provider call
+     * @param concurrency    tasks drafted at the same time by one instance (worker threads): with a provider taking
+     *                       1 s per call, at most this many tasks per second; twice as many are kept in flight per
+     *                       topic, so the pool never waits for the next poll
      * @param maxAttempts    attempts before a task is DEAD, unless the tenant's channel settings say otherwise
      * @param initialBackoff delay before the second attempt, doubling each time, unless the tenant says otherwise
      */
     public record ChannelProperties(
             @DefaultValue("256") int concurrency,
-            @DefaultValue("3") int consumers,
             @DefaultValue("5") int maxAttempts,
             @DefaultValue("1s") Duration initialBackoff) {
 
-        static final ChannelProperties DEFAULTS = new ChannelProperties(256, 3, 5, Duration.ofSeconds(1));
+        static final ChannelProperties DEFAULTS = new ChannelProperties(256, 5, Duration.ofSeconds(1));
 
         public ChannelProperties {
             if (concurrency < 1) {
                 throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
-            }
-            if (consumers < 1) {
-                throw new IllegalArgumentException("consumers must be at least 1, was " + consumers);
             }
             if (maxAttempts < 1) {
                 throw new IllegalArgumentException("max-attempts must be at least 1, was " + maxAttempts);

@@ -2,127 +2,116 @@ package dev.followup.executor.consume;
 
 import dev.followup.events.Topics;
 import dev.followup.events.v1.Channel;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
-import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * The listener containers of the channels this instance runs: per channel one on its due-task topic (group
- * {@code followup-executor-<channel>}) and one on its retry topic (group {@code followup-executor-<channel>-retry}).
- * Built from Spring Boot's container factory, so they share its Kafka transaction manager: receipts, retries,
- * dead letters and the consumed offsets commit together.
+ * The consumers of the channels this instance runs: per channel one on its due-task topic (group
+ * {@code followup-executor-<channel>}) and one on its retry topic (group {@code followup-executor-<channel>-retry}),
+ * each a {@link TaskTopicConsumer} on a thread of its own with a transactional producer of its own: receipts,
+ * retries, dead letters and the consumed offsets commit together.
  */
 public final class ChannelListeners implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ChannelListeners.class);
 
-    /** What a channel's listeners need: the listener per mode, the poll size and the consumer count. */
-    public record ChannelSetup(Channel channel, Function<DueTaskBatchListener.Mode, DueTaskBatchListener> listener,
-            int maxPollRecords, int consumers) {
+    /** What a channel's consumers need: the handler per mode and how many tasks may be in flight per consumer. */
+    public record ChannelSetup(Channel channel, Function<DueTaskHandler.Mode, DueTaskHandler> handler, int maxInFlight) {
     }
 
-    private final ConcurrentKafkaListenerContainerFactory<Object, Object> factory;
+    private final Map<String, Object> consumerConfig;
+    private final Map<String, Object> producerConfig;
+    private final String transactionIdPrefix;
     private final List<ChannelSetup> setups;
-    private final Map<String, ConcurrentMessageListenerContainer<Object, Object>> containers = new LinkedHashMap<>();
-    private final Map<String, Boolean> joined = new ConcurrentHashMap<>();
-    private final Map<String, Collection<TopicPartition>> assigned = new ConcurrentHashMap<>();
+    private final Duration drainTimeout;
+    private final MeterRegistry meters;
+    private final List<TaskTopicConsumer> consumers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    public ChannelListeners(ConcurrentKafkaListenerContainerFactory<Object, Object> factory, List<ChannelSetup> setups) {
-        this.factory = factory;
-        this.setups = setups;
+    /**
+     * @param consumerConfig      Kafka consumer settings shared by all channels (bootstrap, security...)
+     * @param producerConfig      Kafka producer settings shared by all channels
+     * @param transactionIdPrefix unique to this instance; each consumer's producer appends its group
+     * @param drainTimeout        how long revoked partitions and shutdown wait for tasks in flight
+     */
+    public ChannelListeners(Map<String, Object> consumerConfig, Map<String, Object> producerConfig,
+            String transactionIdPrefix, List<ChannelSetup> setups, Duration drainTimeout, MeterRegistry meters) {
+        this.consumerConfig = Map.copyOf(consumerConfig);
+        this.producerConfig = Map.copyOf(producerConfig);
+        this.transactionIdPrefix = transactionIdPrefix;
+        this.setups = List.copyOf(setups);
+        this.drainTimeout = drainTimeout;
+        this.meters = meters;
     }
 
     @Override
     public synchronized void start() {
         for (ChannelSetup setup : setups) {
-            String name = setup.channel().name().toLowerCase(java.util.Locale.ROOT);
-            add("followup-executor-" + name, Topics.dueTasks(setup.channel()), setup,
-                    setup.listener().apply(DueTaskBatchListener.Mode.DUE));
-            add("followup-executor-" + name + "-retry", DueTaskBatchListener.retryTopicOf(setup.channel()), setup,
-                    setup.listener().apply(DueTaskBatchListener.Mode.RETRY));
+            String group = "followup-executor-" + setup.channel().name().toLowerCase(Locale.ROOT);
+            add(group, Topics.dueTasks(setup.channel()), setup, DueTaskHandler.Mode.DUE);
+            add(group + "-retry", DueTaskHandler.retryTopicOf(setup.channel()), setup, DueTaskHandler.Mode.RETRY);
         }
-        containers.values().forEach(ConcurrentMessageListenerContainer::start);
+        threads.forEach(Thread::start);
         running = true;
-        log.info("event=listeners.started groups={}", containers.keySet());
+        log.info("event=listeners.started groups={}", consumers.stream().map(TaskTopicConsumer::group).toList());
     }
 
-    private void add(String group, String topic, ChannelSetup setup, DueTaskBatchListener listener) {
-        ConcurrentMessageListenerContainer<Object, Object> container = factory.createContainer(topic);
-        container.setBeanName(group);
-        container.setConcurrency(setup.consumers());
-        container.getContainerProperties().setGroupId(group);
-        container.getContainerProperties().setClientId(group);
-        container.getContainerProperties().getKafkaConsumerProperties()
-                .setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(setup.maxPollRecords()));
-        container.getContainerProperties().setConsumerRebalanceListener(new ConsumerAwareRebalanceListener() {
-            @Override
-            public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-                joined.put(group, true);
-                assigned.merge(group, new ArrayList<>(partitions), (a, b) -> {
-                    List<TopicPartition> all = new ArrayList<>(a);
-                    b.stream().filter(p -> !all.contains(p)).forEach(all::add);
-                    return all;
-                });
-                log.info("event=listener.assigned group={} partitions={}", group, partitions.size());
-            }
-
-            @Override
-            public void onPartitionsRevokedAfterCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-                assigned.computeIfPresent(group, (g, a) -> a.stream().filter(p -> !partitions.contains(p)).toList());
-            }
-
-            @Override
-            public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-                onPartitionsRevokedAfterCommit(consumer, partitions);
-            }
-        });
-        // a failed transaction (broker trouble) is rolled back and the batch polled again, waiting longer each
-        // time and never giving up: drafts are idempotent, losing tasks is not an option
-        ExponentialBackOff backOff = new ExponentialBackOff(500, 2);
-        backOff.setMaxInterval(30_000);
-        container.setAfterRollbackProcessor(new DefaultAfterRollbackProcessor<>(backOff));
-        container.setupMessageListener(listener);
-        containers.put(group, container);
+    private void add(String group, String topic, ChannelSetup setup, DueTaskHandler.Mode mode) {
+        Map<String, Object> producer = new HashMap<>(producerConfig);
+        producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionIdPrefix + group);
+        TaskTopicConsumer consumer = new TaskTopicConsumer(group, topic, setup.handler().apply(mode), consumerConfig,
+                producer, setup.maxInFlight(), drainTimeout, meters);
+        consumers.add(consumer);
+        Thread thread = new Thread(consumer, group);
+        thread.setDaemon(true); // stop() drains them; a context that never stops must not keep the JVM alive
+        threads.add(thread);
     }
 
     /** Per consumer group: whether it has joined (had an assignment) and how many partitions it holds now. */
     public Map<String, Object> status() {
         Map<String, Object> out = new LinkedHashMap<>();
-        containers.forEach((group, c) -> out.put(group, Map.of(
-                "running", c.isRunning(),
-                "joined", joined.getOrDefault(group, false),
-                "partitions", assigned.getOrDefault(group, List.of()).size())));
+        for (int i = 0; i < consumers.size(); i++) {
+            TaskTopicConsumer c = consumers.get(i);
+            out.put(c.group(), Map.of("running", threads.get(i).isAlive(), "joined", c.joined(), "partitions",
+                    c.partitions()));
+        }
         return out;
     }
 
-    /** Ready when every container runs and has joined its group (an instance beyond the partition count holds none). */
+    /** Ready when every consumer runs and has joined its group (an instance beyond the partition count holds none). */
     public boolean ready() {
-        return running && !containers.isEmpty() && containers.entrySet().stream()
-                .allMatch(e -> e.getValue().isRunning() && joined.getOrDefault(e.getKey(), false));
+        return running && !consumers.isEmpty() && threads.stream().allMatch(Thread::isAlive)
+                && consumers.stream().allMatch(TaskTopicConsumer::joined);
     }
 
+    /** Stops polling everywhere at once, then waits for each consumer to drain and commit. */
     @Override
     public synchronized void stop() {
-        containers.values().forEach(ConcurrentMessageListenerContainer::stop);
-        containers.clear();
-        joined.clear();
-        assigned.clear();
+        consumers.forEach(TaskTopicConsumer::stop);
+        for (Thread thread : threads) {
+            try {
+                thread.join(drainTimeout.plusSeconds(20).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                log.warn("event=listener.stop-timed-out group={}", thread.getName());
+            }
+        }
+        consumers.clear();
+        threads.clear();
         running = false;
     }
 

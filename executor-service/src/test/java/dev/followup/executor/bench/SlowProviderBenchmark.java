@@ -17,6 +17,7 @@ import dev.followup.events.v1.TenantSettings;
 import dev.followup.executor.ExecutorApplication;
 import dev.followup.executor.consume.ChannelListeners;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,9 +54,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * from the first task produced to the last receipt committed. Not a test: it prints figures, it asserts nothing.
  *
  * <pre>
- * ./mvnw -o -q -B -pl executor-service test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java \
- *   -Dexec.classpathScope=test -Dexec.mainClass=dev.followup.executor.bench.SlowProviderBenchmark \
- *   -Dexec.args="--tasks 4000 --concurrency 256 --delay-ms 1000"
+ * ./mvnw -q -B -pl executor-service -am test-compile -Pbench \
+ *   -Dbench.args="--tasks 3000 --warmup 500 [--provider sleep|http] [--concurrency 256] [--delay-ms 1000] [--log DEBUG]"
  * </pre>
  */
 public final class SlowProviderBenchmark {
@@ -78,6 +78,9 @@ public final class SlowProviderBenchmark {
         }
         createTopics(bootstrap);
 
+        // the JDK server closes keep-alive connections beyond 200 idle ones, and a POST on a connection the server
+        // closed fails in the client (and is retried a second later): a provider worth measuring keeps them open
+        System.setProperty("sun.net.httpserver.maxIdleConnections", Integer.toString(concurrency * 4));
         ExecutorService slowThreads = Executors.newFixedThreadPool(concurrency * 2 + 16);
         HttpServer provider = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 2048);
         AtomicInteger calls = new AtomicInteger();
@@ -121,9 +124,8 @@ public final class SlowProviderBenchmark {
                 "--followup.executor.channel.sms.concurrency=" + concurrency,
                 "--followup.executor.secrets.bench=bench-secret",
                 "--followup.executor.data-dir=target/bench-data",
-                "--followup.executor.channel.sms.consumers=" + opts.getOrDefault("consumers", "3"),
                 "--logging.level.root=WARN",
-                "--logging.level.dev.followup.executor.consume.DueTaskBatchListener=" + opts.getOrDefault("log", "WARN"),
+                "--logging.level.dev.followup.executor.consume=" + opts.getOrDefault("log", "WARN"),
                 "--logging.structured.format.console=");
         try (KafkaConsumer<String, byte[]> receipts = receiptConsumer(bootstrap)) {
             ChannelListeners listeners = app.getBean(ChannelListeners.class);
@@ -135,8 +137,10 @@ public final class SlowProviderBenchmark {
                     sleepProvider ? "in-process sleeping" : "HTTP webhook", delayMs, concurrency);
             run("warm-up", tenant, warmup, bootstrap, receipts);
             Result result = run("measured", tenant, tasks, bootstrap, receipts);
-            System.out.printf("RESULT tasks=%d seconds=%.2f tasks/s=%.1f (provider calls so far %d, not drafted %d)%n",
-                    tasks, result.seconds(), tasks / result.seconds(), calls.get(), result.notDrafted());
+            System.out.printf("RESULT tasks=%d seconds=%.2f tasks/s=%.1f (provider calls so far %d, not drafted %d;"
+                    + " load average %.2f, %d cores)%n", tasks, result.seconds(), tasks / result.seconds(), calls.get(),
+                    result.notDrafted(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                    Runtime.getRuntime().availableProcessors());
         } finally {
             app.close();
             provider.stop(0);

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -29,20 +28,18 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.BatchMessageListener;
 
 /**
- * Drafts a polled batch of due tasks concurrently on the channel's worker pool, then publishes every outcome from
- * the listener thread, inside the container's Kafka transaction, together with the batch's offsets: a receipt for a
- * terminal outcome, the task on the channel's retry topic (with a not-before time) for a retriable failure, or a
- * DEAD receipt plus the original record on the DLQ when the tries are used up. A slow or failing task therefore
- * holds its batch at most for one provider timeout, never for its backoff.
+ * Handles one due task of a channel: drafts it on the channel's worker pool and answers, as a future, the records
+ * to publish for it: a receipt for a terminal outcome, the task on the channel's retry topic (with a not-before
+ * time) for a retriable failure, or a DEAD receipt plus the original record on the DLQ when the tries are used up.
+ * {@link TaskTopicConsumer} publishes them in a Kafka transaction together with the task's offset. A slow or
+ * failing task therefore costs one worker thread for at most one provider timeout, never its backoff.
  *
  * <p>The same class reads the retry topic ({@link Mode#RETRY}): it waits for each record's not-before time on a
  * delayed executor (no thread is held), and puts records due beyond the retry horizon back on the retry topic.
  */
-public final class DueTaskBatchListener implements BatchMessageListener<String, byte[]> {
+public final class DueTaskHandler {
 
     public enum Mode { DUE, RETRY }
 
@@ -56,7 +53,7 @@ public final class DueTaskBatchListener implements BatchMessageListener<String, 
     static final String SOURCE_PARTITION = "followup.source.partition";
     static final String SOURCE_OFFSET = "followup.source.offset";
 
-    private static final Logger log = LoggerFactory.getLogger(DueTaskBatchListener.class);
+    private static final Logger log = LoggerFactory.getLogger(DueTaskHandler.class);
 
     private final Channel channel;
     private final Mode mode;
@@ -67,15 +64,13 @@ public final class DueTaskBatchListener implements BatchMessageListener<String, 
     private final RetryPolicy channelDefaults;
     private final Duration retryHorizon;
     private final Executor workers;
-    private final KafkaTemplate<String, byte[]> kafka;
     private final Clock clock;
     private final MeterRegistry meters;
     private final AvroDeserializer<DueTask> tasks = new AvroDeserializer<>(DueTask.class);
     private final AvroSerializer<Receipt> receipts = new AvroSerializer<>(Receipt.class);
 
-    public DueTaskBatchListener(Channel channel, Mode mode, TaskDrafting drafting, TenantSettingsView settings,
-            RetryPolicy channelDefaults, Duration retryHorizon, Executor workers, KafkaTemplate<String, byte[]> kafka,
-            Clock clock, MeterRegistry meters) {
+    public DueTaskHandler(Channel channel, Mode mode, TaskDrafting drafting, TenantSettingsView settings,
+            RetryPolicy channelDefaults, Duration retryHorizon, Executor workers, Clock clock, MeterRegistry meters) {
         this.channel = channel;
         this.mode = mode;
         this.dueTopic = Topics.dueTasks(channel);
@@ -85,7 +80,6 @@ public final class DueTaskBatchListener implements BatchMessageListener<String, 
         this.channelDefaults = channelDefaults;
         this.retryHorizon = retryHorizon;
         this.workers = workers;
-        this.kafka = kafka;
         this.clock = clock;
         this.meters = meters;
     }
@@ -95,20 +89,20 @@ public final class DueTaskBatchListener implements BatchMessageListener<String, 
         return Topics.dueTasks(channel) + ".retry";
     }
 
-    @Override
-    public void onMessage(List<ConsumerRecord<String, byte[]>> records) {
-        List<CompletableFuture<List<ProducerRecord<String, byte[]>>>> pending = new ArrayList<>(records.size());
-        for (ConsumerRecord<String, byte[]> record : records) {
-            pending.add(handle(record));
-        }
-        for (CompletableFuture<List<ProducerRecord<String, byte[]>>> outcome : pending) {
-            for (ProducerRecord<String, byte[]> out : outcome.join()) {
-                kafka.send(out);
-            }
-        }
+    public Mode mode() {
+        return mode;
     }
 
-    private CompletableFuture<List<ProducerRecord<String, byte[]>>> handle(ConsumerRecord<String, byte[]> record) {
+    public Channel channel() {
+        return channel;
+    }
+
+    /**
+     * Starts handling {@code record}; the future answers the records to publish for it. It never completes
+     * exceptionally: an unexpected failure becomes a retry, and a failure to build even that a dead letter. Cancelling
+     * it before it started means the provider is not called.
+     */
+    public CompletableFuture<List<ProducerRecord<String, byte[]>>> handle(ConsumerRecord<String, byte[]> record) {
         DueTask task;
         try {
             if (record.value() == null) {
@@ -132,8 +126,16 @@ public final class DueTaskBatchListener implements BatchMessageListener<String, 
             try {
                 return decide(record, current, attempt, firstAttempt);
             } catch (RuntimeException e) {
-                return retryOrDead(record, current, attempt, firstAttempt,
-                        new DraftOutcome.Retriable("none", e.toString(), e.getClass().getName()));
+                try {
+                    return retryOrDead(record, current, attempt, firstAttempt,
+                            new DraftOutcome.Retriable("none", e.toString(), e.getClass().getName()));
+                } catch (RuntimeException again) {
+                    // not even a retry could be built: park the task on the DLQ rather than hold its partition
+                    meters.counter("followup.executor.dlq", "channel", channel.name(), "reason", "unhandled").increment();
+                    log.error("event=task.dead-lettered taskId={} tenant={} channel={} attempt={} error=\"{}\"",
+                            current.getTaskId(), current.getTenantId(), channel, attempt, again.toString());
+                    return List.of(deadLetter(record, again.toString(), again.getClass().getName(), attempt - firstAttempt + 1));
+                }
             }
         };
         if (mode == Mode.RETRY) {

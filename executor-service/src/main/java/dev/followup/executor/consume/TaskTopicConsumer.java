@@ -1,0 +1,313 @@
+package dev.followup.executor.consume;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * One Kafka consumer of a task topic (a channel's due-task or retry topic) on a thread of its own, pipelined: it
+ * keeps polling while earlier tasks are still being drafted on the worker pool, so an instance drafts as many tasks
+ * of a channel at once as its pool has threads, whatever the partition count, and no task waits for another to
+ * start. Every {@link #COMMIT_INTERVAL} it commits, in one Kafka transaction, the records of the tasks finished in
+ * offset order (receipts, retries, dead letters) together with their offsets ({@link InFlightTasks}), so a receipt
+ * becomes visible exactly when its task's offset is committed.
+ *
+ * <ul>
+ * <li>Back-pressure: with {@code maxInFlight} tasks in flight it pauses its partitions and goes on polling (the
+ *     group never waits for it) until tasks finish.
+ * <li>A failed transaction (broker trouble, fencing after a lost partition) or any unexpected error: the producer is
+ *     replaced, the unfinished tasks are forgotten and every partition is rewound to its last committed offset,
+ *     after a backoff (0.5 s doubling to 30 s, never giving up). Providers are idempotent by task id, so a task
+ *     drafted again makes no second draft.
+ * <li>Revoked partitions and shutdown: their tasks get up to {@code drainTimeout} to finish and are committed; the
+ *     rest is cancelled (not started: never calls the provider) and redelivered to the next owner.
+ * </ul>
+ */
+final class TaskTopicConsumer implements Runnable {
+
+    static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
+    /** Transactions are per batch of finished tasks, not per task: a few per second whatever the throughput. */
+    static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
+
+    private static final Logger log = LoggerFactory.getLogger(TaskTopicConsumer.class);
+
+    private final String group;
+    private final String topic;
+    private final DueTaskHandler handler;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, Object> producerConfig;
+    private final int maxInFlight;
+    private final Duration drainTimeout;
+    private final ExponentialBackOff backOff = new ExponentialBackOff(500, 2);
+    private final InFlightTasks inFlight = new InFlightTasks();
+    /** Per partition consumed since assignment: where to seek back to on a rewind (the last committed offset). */
+    private final Map<TopicPartition, Long> rewindTo = new HashMap<>();
+    private final Set<TopicPartition> owned = new HashSet<>();
+
+    private KafkaProducer<String, byte[]> producer;
+    private BackOffExecution failures;
+    private boolean recovering;
+    private long resumeAt;
+    private long lastCommit = System.nanoTime();
+    private volatile boolean running = true;
+    private volatile boolean joined;
+    private volatile int partitions;
+    private volatile int inFlightNow;
+
+    /**
+     * @param consumerConfig  Kafka consumer settings (group, client id and offsets handling are set here)
+     * @param producerConfig  Kafka producer settings, with a {@code transactional.id} unique to this consumer
+     */
+    TaskTopicConsumer(String group, String topic, DueTaskHandler handler, Map<String, Object> consumerConfig,
+            Map<String, Object> producerConfig, int maxInFlight, Duration drainTimeout, MeterRegistry meters) {
+        this.group = group;
+        this.topic = topic;
+        this.handler = handler;
+        this.maxInFlight = maxInFlight;
+        this.drainTimeout = drainTimeout;
+        this.producerConfig = Map.copyOf(producerConfig);
+        if (!this.producerConfig.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG)) {
+            throw new IllegalArgumentException("the producer of consumer group " + group + " needs a transactional.id");
+        }
+        backOff.setMaxInterval(30_000);
+        Map<String, Object> config = new HashMap<>(consumerConfig);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, group);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // a poll adds at most this many tasks beyond maxInFlight
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(500, maxInFlight / 2)));
+        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        meters.gauge("followup.executor.in-flight", Tags.of("channel", handler.channel().name(),
+                "mode", handler.mode().name().toLowerCase(Locale.ROOT)), this, c -> c.inFlightNow);
+    }
+
+    String group() {
+        return group;
+    }
+
+    /** Whether it has had an assignment since it started (an instance beyond the partition count holds none). */
+    boolean joined() {
+        return joined;
+    }
+
+    int partitions() {
+        return partitions;
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(List.of(topic), new Rebalance());
+            while (running) {
+                step();
+            }
+            drain(Set.copyOf(owned));
+        } catch (RuntimeException e) {
+            log.error("event=consumer.stopped-on-error group={} error=\"{}\"", group, e.toString(), e);
+        } finally {
+            try {
+                consumer.close(Duration.ofSeconds(10)); // leaves the group; revocation finds nothing left in flight
+            } catch (RuntimeException e) {
+                log.warn("event=consumer.close-failed group={} error=\"{}\"", group, e.toString());
+            }
+            closeProducer();
+            log.info("event=consumer.stopped group={}", group);
+        }
+    }
+
+    /** Asks the loop to finish: it stops polling, drains what is in flight (bounded) and commits. */
+    void stop() {
+        running = false;
+        consumer.wakeup();
+    }
+
+    private void step() {
+        try {
+            ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+            for (ConsumerRecord<String, byte[]> record : records) {
+                rewindTo.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
+            }
+            if (recovering) {
+                if (System.nanoTime() - resumeAt < 0) {
+                    consumer.pause(consumer.assignment());
+                    return;
+                }
+                rewind(); // what this poll returned is polled again from there
+            } else {
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    inFlight.add(new TopicPartition(record.topic(), record.partition()), record.offset(),
+                            handler.handle(record));
+                }
+                if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos()) {
+                    commitDone();
+                }
+            }
+            holdOrResume();
+        } catch (WakeupException e) {
+            // stop(): the loop ends
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    private void holdOrResume() {
+        inFlightNow = inFlight.size();
+        if (inFlight.size() >= maxInFlight) {
+            consumer.pause(consumer.assignment());
+        } else if (!consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused());
+        }
+    }
+
+    /** Publishes the finished tasks' records and commits their offsets, in one transaction. */
+    private void commitDone() {
+        lastCommit = System.nanoTime();
+        InFlightTasks.Done done = inFlight.takeDone();
+        inFlightNow = inFlight.size();
+        if (done.tasks() == 0) {
+            return;
+        }
+        KafkaProducer<String, byte[]> p = producer();
+        try {
+            p.beginTransaction();
+            for (ProducerRecord<String, byte[]> out : done.outputs()) {
+                p.send(out);
+            }
+            p.sendOffsetsToTransaction(done.offsets(), consumer.groupMetadata());
+            p.commitTransaction();
+        } catch (RuntimeException e) {
+            closeProducer(); // its successor (same transactional id) aborts whatever this one left open
+            throw e;
+        }
+        done.offsets().forEach((partition, offset) -> rewindTo.put(partition, offset.offset()));
+        failures = null;
+        log.debug("event=tasks.committed group={} tasks={} records={} inFlight={}", group, done.tasks(),
+                done.outputs().size(), inFlight.size());
+    }
+
+    private void fail(RuntimeException e) {
+        if (failures == null) {
+            failures = backOff.start();
+        }
+        long waitMs = failures.nextBackOff();
+        log.error("event=consumer.rewinding group={} error=\"{}\" retryInMs={}", group, e.toString(), waitMs, e);
+        inFlight.forgetAll();
+        inFlightNow = 0;
+        closeProducer();
+        recovering = true;
+        resumeAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        consumer.pause(consumer.assignment());
+    }
+
+    /** Seeks every partition consumed since the last commit back to it; the others have not moved. */
+    private void rewind() {
+        for (TopicPartition partition : consumer.assignment()) {
+            Long offset = rewindTo.get(partition);
+            if (offset != null) {
+                consumer.seek(partition, offset);
+            }
+        }
+        recovering = false;
+        log.info("event=consumer.rewound group={} partitions={}", group, rewindTo.keySet());
+    }
+
+    /** Gives the partitions' tasks up to the drain timeout to finish, commits what finished, drops the rest. */
+    private void drain(Collection<TopicPartition> partitions) {
+        if (!recovering) {
+            try {
+                inFlight.awaitDone(partitions, drainTimeout);
+                commitDone();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                fail(e);
+            }
+        }
+        inFlight.forget(partitions);
+        inFlightNow = inFlight.size();
+        partitions.forEach(rewindTo::remove);
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            KafkaProducer<String, byte[]> p = new KafkaProducer<>(producerConfig, new StringSerializer(),
+                    new ByteArraySerializer());
+            try {
+                p.initTransactions();
+            } catch (RuntimeException e) {
+                p.close(Duration.ZERO);
+                throw e;
+            }
+            producer = p;
+        }
+        return producer;
+    }
+
+    private void closeProducer() {
+        if (producer != null) {
+            try {
+                producer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                log.warn("event=producer.close-failed group={} error=\"{}\"", group, e.toString());
+            }
+            producer = null;
+        }
+    }
+
+    /** Runs on the consumer thread, inside poll. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            owned.addAll(assigned);
+            assigned.forEach(rewindTo::remove);
+            partitions = owned.size();
+            joined = true;
+            log.info("event=listener.assigned group={} partitions={}", group, assigned.size());
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            drain(revoked);
+            owned.removeAll(revoked);
+            partitions = owned.size();
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+            // another member owns them already: nothing of theirs may be committed from here
+            inFlight.forget(lost);
+            inFlightNow = inFlight.size();
+            lost.forEach(rewindTo::remove);
+            owned.removeAll(lost);
+            partitions = owned.size();
+        }
+    }
+}

@@ -486,8 +486,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
     }
 
     private TenantSettings settingsOf(String tenantId) {
-        TenantSettings stored = tenantSettings.get(tenantId);
-        return stored != null ? stored : TenantSettings.newBuilder().setTenantId(tenantId).build();
+        return SchedulerTopology.settingsOf(tenantSettings, tenantId);
     }
 
     private void deadLetter(Record<String, Object> record, InvalidInputException error) {

@@ -218,7 +218,8 @@ class EndpointRecordsTest {
     void settingsLandOnTheCompactedTopicKeyedByTenantWithDefaultsForAbsentFields() {
         Response r = api.json("PUT", "/v1/settings", IngestClient.GLOBEX_KEY, """
                 {"leadScoreThreshold":0.8,"timezone":"Europe/Berlin","workingDays":["MON","TUE"],
-                 "sendWindow":{"start":"08:00","end":"17:30"},"maxTasksPerMinute":10,"draftOnly":false,
+                 "sendWindow":{"start":"08:00","end":"17:30"},"sendWindowAppliesToBookings":true,
+                 "maxTasksPerMinute":10,"draftOnly":false,
                  "leadFollowUps":[{"delay":"15m","channel":"SMS"}],
                  "channels":{"SMS":{"webhookUrl":"https://crm.example.com/hook","webhookSecretRef":"crm","sendEnabled":true}}}""");
         ConsumerRecord<String, TenantSettings> rec = landed(r, Topics.TENANT_SETTINGS, TenantSettings.class);
@@ -231,6 +232,7 @@ class EndpointRecordsTest {
         assertThat(s.getWorkingDays()).containsExactly(Weekday.MON, Weekday.TUE);
         assertThat(s.getSendWindow().getStart()).isEqualTo("08:00");
         assertThat(s.getSendWindow().getEnd()).isEqualTo("17:30");
+        assertThat(s.getSendWindowAppliesToBookings()).isTrue();
         assertThat(s.getMaxTasksPerMinute()).isEqualTo(10);
         assertThat(s.getDraftOnly()).isFalse();
         assertThat(s.getLeadFollowUps()).hasSize(1);
@@ -335,6 +337,7 @@ class EndpointRecordsTest {
         assertThat(defaults.get("leadScoreThreshold").asDouble()).isEqualTo(0.70);
         assertThat(defaults.get("timezone").asString()).isEqualTo("UTC");
         assertThat(defaults.get("sendWindow").get("start").asString()).isEqualTo("09:00");
+        assertThat(defaults.get("sendWindowAppliesToBookings").asBoolean()).isFalse();
 
         Response put = api.json("PUT", "/v1/settings", IngestClient.ACME_KEY,
                 "{\"leadScoreThreshold\":0.75,\"sendWindow\":null,\"channels\":{\"EMAIL\":{\"mailboxRef\":\"sales\"}}}");

@@ -130,6 +130,7 @@ public final class Bodies {
                     message = "must be one of MON, TUE, WED, THU, FRI, SAT, SUN") String> workingDays,
             /* absent: the default window; explicit null: any hour */
             Optional<@Valid SendWindowBody> sendWindow,
+            Boolean sendWindowAppliesToBookings,
             @Min(1) @Max(1_000_000) Integer maxTasksPerDay,
             @Min(1) @Max(100_000) Integer maxTasksPerMinute,
             @Min(1) @Max(1_000) Integer failureAlertThreshold,

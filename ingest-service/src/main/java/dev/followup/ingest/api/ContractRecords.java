@@ -176,6 +176,9 @@ public class ContractRecords {
         if (b.sendWindow() != null) {
             s.setSendWindow(b.sendWindow().map(w -> new SendWindow(w.start(), w.end())).orElse(null));
         }
+        if (b.sendWindowAppliesToBookings() != null) {
+            s.setSendWindowAppliesToBookings(b.sendWindowAppliesToBookings());
+        }
         if (b.maxTasksPerDay() != null) {
             s.setMaxTasksPerDay(b.maxTasksPerDay());
         }
@@ -238,6 +241,7 @@ public class ContractRecords {
                         .map(f -> new Bodies.BookingFollowUpBody(f.getOffset(), f.getChannel().name())).toList(),
                 s.getTimezone(), s.getWorkingDays().stream().map(Weekday::name).toList(),
                 Optional.ofNullable(s.getSendWindow()).map(w -> new Bodies.SendWindowBody(w.getStart(), w.getEnd())),
+                s.getSendWindowAppliesToBookings(),
                 s.getMaxTasksPerDay(), s.getMaxTasksPerMinute(), s.getFailureAlertThreshold(), s.getDraftOnly(),
                 channels);
     }

@@ -1,5 +1,6 @@
 package dev.followup.scheduler.config;
 
+import dev.followup.events.v1.AlertKind;
 import dev.followup.events.v1.Channel;
 import dev.followup.scheduler.topology.SchedulerEvents;
 import io.micrometer.core.instrument.Counter;
@@ -11,8 +12,10 @@ import java.util.Map;
 
 /**
  * Micrometer view of what the topology does: {@code followup.scheduler.tasks.emitted} and {@code .canceled}
- * by channel, {@code followup.scheduler.firing.lag} (emittedAt - dueAt, a histogram) and
- * {@code followup.scheduler.dlq} by source topic.
+ * by channel, {@code followup.scheduler.tasks.deferred} by channel and reason ({@code send_window},
+ * {@code quota_day}, {@code quota_minute}), {@code followup.scheduler.alerts} by kind,
+ * {@code followup.scheduler.firing.lag} (emittedAt - dueAt, a histogram) and {@code followup.scheduler.dlq} by
+ * source topic.
  */
 public class SchedulerMetrics implements SchedulerEvents {
 
@@ -29,6 +32,10 @@ public class SchedulerMetrics implements SchedulerEvents {
                     .description("Due tasks emitted").register(registry));
             canceled.put(channel, Counter.builder("followup.scheduler.tasks.canceled").tag("channel", tag)
                     .description("Pending tasks canceled").register(registry));
+        }
+        for (AlertKind kind : AlertKind.values()) {
+            Counter.builder("followup.scheduler.alerts").tag("kind", kind.name())
+                    .description("Alerts raised on followup.alerts.v1").register(registry);
         }
         firingLag = Timer.builder("followup.scheduler.firing.lag")
                 .description("emittedAt - dueAt of emitted tasks")
@@ -47,6 +54,17 @@ public class SchedulerMetrics implements SchedulerEvents {
     @Override
     public void taskCanceled(Channel channel) {
         canceled.get(channel).increment();
+    }
+
+    @Override
+    public void taskDeferred(Channel channel, String reason) {
+        registry.counter("followup.scheduler.tasks.deferred", "channel", channel.name().toLowerCase(java.util.Locale.ROOT),
+                "reason", reason).increment();
+    }
+
+    @Override
+    public void alertRaised(AlertKind kind) {
+        registry.counter("followup.scheduler.alerts", "kind", kind.name()).increment();
     }
 
     @Override

@@ -3,10 +3,14 @@ package dev.followup.scheduler.config;
 import dev.followup.scheduler.topology.SchedulerEvents;
 import dev.followup.scheduler.topology.SchedulerSettings;
 import dev.followup.scheduler.topology.SchedulerTopology;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -14,8 +18,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The scheduler's {@link KafkaStreams}, started with the application context and closed (committing, without
- * cleaning the state) when it stops.
+ * The scheduler's {@link KafkaStreams}, started with the application context (after creating the scheduler's own
+ * topics, {@link GateTopicProvisioning}) and closed (committing, without cleaning the state) when it stops.
  */
 public class SchedulerStreams implements SmartLifecycle {
 
@@ -24,6 +28,7 @@ public class SchedulerStreams implements SmartLifecycle {
     private final KafkaStreams streams;
     private final SchedulerProperties props;
     private final HostInfo self;
+    private final Map<String, Object> adminConfig;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean everRunning = new AtomicBoolean();
 
@@ -36,7 +41,10 @@ public class SchedulerStreams implements SmartLifecycle {
             String bootstrapServers, String applicationServer, SchedulerEvents events) {
         this.props = props;
         this.self = HostInfo.buildFromEndpoint(applicationServer);
-        SchedulerSettings settings = new SchedulerSettings(props.punctuateInterval(), props.maxEmitsPerTick(), null);
+        this.adminConfig = new HashMap<>(clientSettings);
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        SchedulerSettings settings = new SchedulerSettings(props.punctuateInterval(), props.maxEmitsPerTick(), null,
+                props.applicationId());
         Properties config = StreamsConfiguration.of(clientSettings, props, bootstrapServers, applicationServer,
                 events);
         this.streams = new KafkaStreams(SchedulerTopology.build(settings, events), config);
@@ -71,6 +79,9 @@ public class SchedulerStreams implements SmartLifecycle {
     @Override
     public void start() {
         if (running.compareAndSet(false, true)) {
+            Object replication = adminConfig.get(StreamsConfig.REPLICATION_FACTOR_CONFIG);
+            GateTopicProvisioning.ensure(adminConfig, props.applicationId(),
+                    replication == null ? -1 : Integer.parseInt(replication.toString()));
             streams.start();
         }
     }

@@ -38,7 +38,8 @@ public final class TaskIds {
         return "mt-" + hash("manual", tenantId, commandId);
     }
 
-    private static String hash(String... parts) {
+    /** 32 hex digits of SHA-256 over the parts (each followed by a zero byte, so parts cannot run together). */
+    static String hash(String... parts) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (String part : parts) {

@@ -1,5 +1,6 @@
 package dev.followup.scheduler.topology;
 
+import dev.followup.events.Topics;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Kafka Streams exception handler: a record that cannot be decoded (or whose processing throws unexpectedly) goes,
  * with its original bytes, to {@code <topic>.dlq} with error headers, inside the same transaction, and processing
- * resumes. The app never stops on poison input.
+ * resumes. The app never stops on poison input. The scheduler's own topics ({@link GateTopics}) have no dead-letter
+ * topic: only the scheduler writes them, so a failure there is a bug, logged as an error and skipped.
  */
 public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
 
@@ -39,6 +41,9 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
                 .addKeyValue("partition", record.partition()).addKeyValue("offset", record.offset())
                 .addKeyValue("error", exception.getMessage()).log();
         events.deadLettered(record.topic());
+        if (!hasDeadLetterTopic(record.topic())) {
+            return DeserializationExceptionHandler.Response.resume();
+        }
         return DeserializationExceptionHandler.Response.resume(List.of(new ProducerRecord<>(
                 DeadLetters.topicFor(record.topic()), null, record.timestamp(), record.key(), record.value(),
                 DeadLetters.headers(record.headers(), exception.getMessage(), exception, record.topic(),
@@ -51,7 +56,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
         log.atError().setMessage("record.processing_failed").addKeyValue("topic", context.topic())
                 .addKeyValue("partition", context.partition()).addKeyValue("offset", context.offset())
                 .addKeyValue("processor", context.processorNodeId()).setCause(exception).log();
-        if (context.topic() == null || context.sourceRawValue() == null) {
+        if (context.topic() == null || context.sourceRawValue() == null || !hasDeadLetterTopic(context.topic())) {
             return ProcessingExceptionHandler.Response.resume();
         }
         events.deadLettered(context.topic());
@@ -59,5 +64,9 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
                 DeadLetters.topicFor(context.topic()), null, context.timestamp(), context.sourceRawKey(),
                 context.sourceRawValue(), DeadLetters.headers(context.headers(), "processing failed: "
                         + exception, exception, context.topic(), context.partition(), context.offset()))));
+    }
+
+    private static boolean hasDeadLetterTopic(String topic) {
+        return Topics.allNames().contains(DeadLetters.topicFor(topic));
     }
 }

@@ -1,5 +1,6 @@
 package dev.followup.scheduler.topology;
 
+import dev.followup.events.v1.AlertKind;
 import dev.followup.events.v1.Channel;
 import java.time.Duration;
 
@@ -13,6 +14,17 @@ public interface SchedulerEvents {
     }
 
     default void taskCanceled(Channel channel) {
+    }
+
+    /**
+     * A due task was held back by the quota gate.
+     *
+     * @param reason {@code send_window}, {@code quota_day} or {@code quota_minute}
+     */
+    default void taskDeferred(Channel channel, String reason) {
+    }
+
+    default void alertRaised(AlertKind kind) {
     }
 
     default void deadLettered(String sourceTopic) {

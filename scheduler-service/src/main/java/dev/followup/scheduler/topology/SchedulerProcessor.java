@@ -67,14 +67,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the policies to the stores for every input record, and emits due tasks from a wall-clock punctuator.
+ * Applies the policies to the stores for every input record; a wall-clock punctuator sends tasks that come due to the
+ * tenant's quota gate, whose answer comes back here: go → the task is emitted, defer → it is re-armed later.
  * One instance per stream task (partition); all its state is in the task's stores, so exactly-once processing
  * commits input offsets, store changes and emitted tasks together.
  */
-final class SchedulerProcessor implements Processor<String, SpecificRecord, String, Object> {
+final class SchedulerProcessor implements Processor<String, Object, String, Object> {
 
     private static final Logger log = LoggerFactory.getLogger(SchedulerProcessor.class);
     private static final byte[] EMPTY = new byte[0];
+    /** Most tasks in one gate request record. */
+    private static final int GATE_CHUNK = 500;
 
     private final SchedulerSettings settings;
     private final SchedulerEvents events;
@@ -109,8 +112,8 @@ final class SchedulerProcessor implements Processor<String, SpecificRecord, Stri
     }
 
     @Override
-    public void process(Record<String, SpecificRecord> record) {
-        SpecificRecord value = record.value();
+    public void process(Record<String, Object> record) {
+        Object value = record.value();
         try {
             if (value == null) {
                 throw new InvalidInputException("value is null (tombstones are not events)");
@@ -122,6 +125,8 @@ final class SchedulerProcessor implements Processor<String, SpecificRecord, Stri
                 onCommand(record.key(), c);
             } else if (value instanceof Receipt r) {
                 onReceipt(leadKey(record.key(), r.getTenantId(), r.getLeadId()), r);
+            } else if (value instanceof GateDecision d) {
+                onGateDecision(d);
             }
         } catch (InvalidInputException e) {
             deadLetter(record, e);
@@ -482,8 +487,9 @@ final class SchedulerProcessor implements Processor<String, SpecificRecord, Stri
     // ---- the punctuator ----
 
     /**
-     * Emits up to {@code maxEmitsPerTick} tasks due at or before {@code nowMillis}, earliest first, and removes
-     * their index entries; EOS commits both with the input offsets. Tasks left over wait for the next tick.
+     * Sends up to {@code maxEmitsPerTick} tasks due at or before {@code nowMillis}, earliest first, to the quota gate
+     * and removes their index entries; EOS commits both with the input offsets. Tasks left over wait for the next
+     * tick. A task stays PENDING (out of the index) until the gate's answer arrives ({@link #onGateDecision}).
      */
     void emitDue(long nowMillis) {
         List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>();
@@ -497,6 +503,7 @@ final class SchedulerProcessor implements Processor<String, SpecificRecord, Stri
             }
         }
         Instant now = Instant.ofEpochMilli(nowMillis);
+        Map<String, List<GateRequest.Item>> dueByTenant = new java.util.LinkedHashMap<>();
         for (KeyValue<Bytes, byte[]> entry : batch) {
             dueIndex.put(entry.key, null);
             DueIndexKey key = DueIndexKey.parse(entry.key);
@@ -508,13 +515,14 @@ final class SchedulerProcessor implements Processor<String, SpecificRecord, Stri
                 continue;
             }
             try {
-                emit(task, now);
+                dueByTenant.computeIfAbsent(task.tenantId(), t -> new ArrayList<>()).add(gateItem(task));
             } catch (RuntimeException e) {
                 // never lose a task silently nor block the partition: it becomes FAILED, visible and retryable
                 log.atError().setMessage("task.emit_failed").addKeyValue("taskId", task.taskId()).setCause(e).log();
                 tasks.put(task.taskId(), task.withStatus(TaskStatus.FAILED, now, "emit failed: " + e.getMessage()));
             }
         }
+        dueByTenant.forEach((tenantId, due) -> requestGate(tenantId, due, now));
         if (!batch.isEmpty()) {
             scanFrom = batch.get(batch.size() - 1).key;
         }
@@ -529,6 +537,52 @@ final class SchedulerProcessor implements Processor<String, SpecificRecord, Stri
             save(task, canceled(task, reason, now));
             return true;
         }).orElse(false);
+    }
+
+    // ---- the quota gate (tenant-keyed, see SchedulerTopology) ----
+
+    private GateRequest.Item gateItem(ScheduledTask task) {
+        LeadProfile profile = profiles.get(LeadKey.of(task.tenantId(), task.leadId()).toString());
+        return new GateRequest.Item(task.taskId(), task.leadId(), task.channel(), task.source(), task.dueAt(),
+                task.attempt(), profile == null ? null : profile.timezone());
+    }
+
+    /** One request record per tenant and tick, in due order (chunked so a record stays well below 1 MB). */
+    private void requestGate(String tenantId, List<GateRequest.Item> due, Instant now) {
+        int partition = context.taskId().partition();
+        for (int from = 0; from < due.size(); from += GATE_CHUNK) {
+            GateRequest request = new GateRequest(tenantId, partition,
+                    List.copyOf(due.subList(from, Math.min(due.size(), from + GATE_CHUNK))));
+            context.forward(new Record<>(tenantId, (Object) request, now.toEpochMilli()),
+                    SchedulerTopology.GATE_REQUESTS_SINK);
+        }
+    }
+
+    /**
+     * The gate's answers, each for the arming of a task it names (due time and attempt): go → emit, defer → re-arm
+     * at the deferred time (the original due time is kept). An answer for a task that changed meanwhile (canceled,
+     * held, moved, already emitted) changes nothing: the task's latest state wins.
+     */
+    private void onGateDecision(GateDecision decision) {
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        for (GateDecision.Item answer : decision.tasks()) {
+            ScheduledTask task = tasks.get(answer.taskId());
+            if (task == null || !task.tenantId().equals(decision.tenantId()) || task.status() != TaskStatus.PENDING
+                    || task.attempt() != answer.attempt() || !task.dueAt().equals(answer.dueAt())) {
+                logNoop("gate.decision_ignored", answer.taskId(), task);
+            } else if (answer.deferUntil() == null) {
+                try {
+                    emit(task, now);
+                } catch (RuntimeException e) {
+                    // never lose a task silently nor block the partition: it becomes FAILED, visible and retryable
+                    log.atError().setMessage("task.emit_failed").addKeyValue("taskId", task.taskId()).setCause(e).log();
+                    tasks.put(task.taskId(), task.withStatus(TaskStatus.FAILED, now, "emit failed: " + e.getMessage()));
+                }
+            } else {
+                save(task, task.rescheduled(task.anchorAt(), task.originalDueAt(), answer.deferUntil(), task.context(),
+                        now).withStatus(TaskStatus.PENDING, now, "deferred: " + answer.reason()));
+            }
+        }
     }
 
     private void emit(ScheduledTask task, Instant now) {
@@ -592,13 +646,12 @@ final class SchedulerProcessor implements Processor<String, SpecificRecord, Stri
     }
 
     private TenantSettings settingsOf(String tenantId) {
-        TenantSettings stored = tenantSettings.get(tenantId);
-        return stored != null ? stored : TenantSettings.newBuilder().setTenantId(tenantId).build();
+        return SchedulerTopology.settingsOf(tenantSettings, tenantId);
     }
 
-    private void deadLetter(Record<String, SpecificRecord> record, InvalidInputException error) {
+    private void deadLetter(Record<String, Object> record, InvalidInputException error) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
-        byte[] bytes = record.value() == null ? null : reencode(meta.topic(), record.value());
+        byte[] bytes = record.value() instanceof SpecificRecord value ? reencode(meta.topic(), value) : null;
         context.forward(new Record<String, Object>(record.key(), bytes, record.timestamp(),
                 DeadLetters.headers(record.headers(), error.getMessage(), error, meta.topic(), meta.partition(),
                         meta.offset())), SchedulerTopology.deadLetterSink(meta.topic()));

@@ -1,6 +1,7 @@
 package dev.followup.scheduler.topology;
 
 import dev.followup.scheduler.policy.DueTimeAdjuster;
+import dev.followup.scheduler.policy.SendWindowPolicy;
 import java.time.Duration;
 
 /**
@@ -8,9 +9,13 @@ import java.time.Duration;
  *
  * @param punctuateInterval how often the wall-clock punctuator looks for due tasks
  * @param maxEmitsPerTick   most tasks one punctuation emits per partition: a backlog drains over several ticks
- * @param dueTimeAdjuster   moves due times (send windows, quotas: next issue)
+ * @param dueTimeAdjuster   moves due times when tasks are planned; null means {@link SendWindowPolicy#ADJUSTER}
+ * @param applicationId     the Kafka Streams application id, which names the scheduler's own topics ({@link GateTopics})
  */
-public record SchedulerSettings(Duration punctuateInterval, int maxEmitsPerTick, DueTimeAdjuster dueTimeAdjuster) {
+public record SchedulerSettings(Duration punctuateInterval, int maxEmitsPerTick, DueTimeAdjuster dueTimeAdjuster,
+        String applicationId) {
+
+    public static final String DEFAULT_APPLICATION_ID = "followup-scheduler";
 
     public SchedulerSettings {
         if (punctuateInterval == null || punctuateInterval.isZero() || punctuateInterval.isNegative()) {
@@ -19,10 +24,21 @@ public record SchedulerSettings(Duration punctuateInterval, int maxEmitsPerTick,
         if (maxEmitsPerTick < 1) {
             throw new IllegalArgumentException("maxEmitsPerTick must be at least 1, got " + maxEmitsPerTick);
         }
-        dueTimeAdjuster = dueTimeAdjuster == null ? DueTimeAdjuster.NONE : dueTimeAdjuster;
+        dueTimeAdjuster = dueTimeAdjuster == null ? SendWindowPolicy.ADJUSTER : dueTimeAdjuster;
+        if (applicationId == null || applicationId.isBlank()) {
+            throw new IllegalArgumentException("applicationId must not be blank");
+        }
+    }
+
+    public SchedulerSettings(Duration punctuateInterval, int maxEmitsPerTick, DueTimeAdjuster dueTimeAdjuster) {
+        this(punctuateInterval, maxEmitsPerTick, dueTimeAdjuster, DEFAULT_APPLICATION_ID);
     }
 
     public static SchedulerSettings defaults() {
-        return new SchedulerSettings(Duration.ofMillis(100), 2000, DueTimeAdjuster.NONE);
+        return new SchedulerSettings(Duration.ofMillis(100), 2000, SendWindowPolicy.ADJUSTER);
+    }
+
+    public GateTopics gateTopics() {
+        return GateTopics.of(applicationId);
     }
 }

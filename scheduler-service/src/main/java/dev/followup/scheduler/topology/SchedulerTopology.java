@@ -4,6 +4,7 @@ import dev.followup.events.Topics;
 import dev.followup.events.serde.AvroDeserializer;
 import dev.followup.events.serde.AvroSerde;
 import dev.followup.events.serde.AvroSerializer;
+import dev.followup.events.v1.Alert;
 import dev.followup.events.v1.BookingEvent;
 import dev.followup.events.v1.Channel;
 import dev.followup.events.v1.Command;
@@ -13,14 +14,19 @@ import dev.followup.events.v1.Receipt;
 import dev.followup.events.v1.SequenceDefinition;
 import dev.followup.events.v1.TenantSettings;
 import dev.followup.scheduler.policy.Enrollment;
+import dev.followup.scheduler.policy.FailureAlertPolicy;
 import dev.followup.scheduler.policy.LeadProfile;
+import dev.followup.scheduler.policy.QuotaPolicy;
 import dev.followup.scheduler.policy.ScheduledTask;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -40,8 +46,20 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@value #TENANT_SETTINGS_STORE}: global store of {@code followup.tenant-settings.v1};</li>
  *   <li>{@value #SEQUENCES_STORE}: global store of {@code followup.sequences.v1} ({@code tenantId:sequenceId}).</li>
  * </ul>
- * All RocksDB, logged to compacted changelogs. Due tasks go to {@code followup.due-tasks.<channel>.v1}; invalid input
- * to {@code <topic>.dlq}.
+ * All RocksDB, logged to compacted changelogs. Invalid input goes to {@code <topic>.dlq}.
+ *
+ * <p>Quotas and failure alerts are per tenant, but the stores above are partitioned by lead. So a second, tenant-keyed
+ * part ({@link GateTopics}: the scheduler's own topics, named after the application id):
+ * <ul>
+ *   <li>tasks that come due go as a {@link GateRequest} (one record per tenant and tick), keyed {@code tenantId}, to
+ *       the {@link QuotaGateProcessor} ({@value #QUOTA_STORE}: the tenant's counters), whose {@link GateDecision}
+ *       comes back to the requesting partition; on "go" the {@link SchedulerProcessor} emits the task to
+ *       {@code followup.due-tasks.<channel>.v1}, on "defer" it re-arms the task at the deferred time. The lead side
+ *       stays the only writer of its tasks, so a cancel, pause or erasure that arrives meanwhile still wins;</li>
+ *   <li>receipts are re-keyed by tenant ({@link ReceiptsByTenant}) for the {@link FailureAlertProcessor}
+ *       ({@value #FAILURE_STREAKS_STORE}).</li>
+ * </ul>
+ * Alerts go to {@code followup.alerts.v1}. Everything is one Kafka Streams application under exactly-once.
  */
 public final class SchedulerTopology {
 
@@ -52,8 +70,16 @@ public final class SchedulerTopology {
     public static final String TENANT_SETTINGS_STORE = "tenant-settings";
     public static final String ENROLLMENTS_STORE = "enrollments";
     public static final String SEQUENCES_STORE = "sequences";
+    public static final String QUOTA_STORE = "quota-usage";
+    public static final String FAILURE_STREAKS_STORE = "failure-streaks";
+
+    static final String GATE_REQUESTS_SINK = "quota-gate-requests";
+    static final String DECISIONS_SINK = "quota-decisions";
+    static final String QUOTA_ALERTS_SINK = "quota-alerts";
 
     static final String PROCESSOR = "scheduler";
+    static final String QUOTA_GATE = "quota-gate";
+    static final String FAILURE_ALERTS = "failure-alerts";
     static final List<String> INPUT_TOPICS = List.of(Topics.LEAD_EVENTS, Topics.BOOKING_EVENTS, Topics.COMMANDS,
             Topics.RECEIPTS);
 
@@ -81,8 +107,11 @@ public final class SchedulerTopology {
                 Topics.COMMANDS);
         topology.addSource("receipts", new StringDeserializer(), new AvroDeserializer<>(Receipt.class),
                 Topics.RECEIPTS);
+        GateTopics gate = settings.gateTopics();
+        topology.addSource("quota-decisions-source", new StringDeserializer(),
+                new JsonStoreSerde<>(GateDecision.class).deserializer(), gate.decisions());
         topology.addProcessor(PROCESSOR, () -> new SchedulerProcessor(settings, events),
-                "lead-events", "booking-events", "commands", "receipts");
+                "lead-events", "booking-events", "commands", "receipts", "quota-decisions-source");
 
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TASKS_STORE),
                 Serdes.String(), new JsonStoreSerde<>(ScheduledTask.class)), PROCESSOR);
@@ -103,7 +132,43 @@ public final class SchedulerTopology {
             topology.addSink(deadLetterSink(topic), DeadLetters.topicFor(topic), new StringSerializer(),
                     new ByteArraySerializer(), PROCESSOR);
         }
+        addTenantGate(topology, gate, events);
         return topology;
+    }
+
+    /** The tenant-keyed part: the quota gate and the failure alerts, each with its own store. */
+    private static void addTenantGate(Topology topology, GateTopics gate, SchedulerEvents events) {
+        topology.addSink(GATE_REQUESTS_SINK, gate.requests(), new StringSerializer(),
+                new JsonStoreSerde<>(GateRequest.class).serializer(), PROCESSOR);
+        topology.addSource("quota-gate-source", new StringDeserializer(),
+                new JsonStoreSerde<>(GateRequest.class).deserializer(), gate.requests());
+        topology.addProcessor(QUOTA_GATE, () -> new QuotaGateProcessor(events), "quota-gate-source");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUOTA_STORE),
+                Serdes.String(), new JsonStoreSerde<>(QuotaPolicy.Usage.class)), QUOTA_GATE);
+        // answers go back to the partition that asked (the decisions topic is co-partitioned with the lead topics)
+        StreamPartitioner<String, GateDecision> toRequester = (topic, tenantId, decision, partitions) ->
+                Optional.of(Set.of(decision.partition()));
+        topology.addSink(DECISIONS_SINK, gate.decisions(), new StringSerializer(),
+                new JsonStoreSerde<>(GateDecision.class).serializer(), toRequester, QUOTA_GATE);
+        topology.addSink(QUOTA_ALERTS_SINK, Topics.ALERTS, new StringSerializer(), new AvroSerializer<>(Alert.class),
+                QUOTA_GATE);
+
+        topology.addProcessor("receipts-by-tenant", ReceiptsByTenant::new, "receipts");
+        topology.addSink("receipts-by-tenant-sink", gate.receipts(), new StringSerializer(),
+                new AvroSerializer<>(Receipt.class), "receipts-by-tenant");
+        topology.addSource("tenant-receipts", new StringDeserializer(), new AvroDeserializer<>(Receipt.class),
+                gate.receipts());
+        topology.addProcessor(FAILURE_ALERTS, () -> new FailureAlertProcessor(events), "tenant-receipts");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FAILURE_STREAKS_STORE),
+                Serdes.String(), new JsonStoreSerde<>(FailureAlertPolicy.Streak.class)), FAILURE_ALERTS);
+        topology.addSink("failure-alerts-sink", Topics.ALERTS, new StringSerializer(),
+                new AvroSerializer<>(Alert.class), FAILURE_ALERTS);
+    }
+
+    /** A tenant's settings from the global store, or the contract defaults for a tenant without a record. */
+    static TenantSettings settingsOf(KeyValueStore<String, TenantSettings> store, String tenantId) {
+        TenantSettings stored = store.get(tenantId);
+        return stored != null ? stored : TenantSettings.newBuilder().setTenantId(tenantId).build();
     }
 
     static String dueTaskSink(Channel channel) {

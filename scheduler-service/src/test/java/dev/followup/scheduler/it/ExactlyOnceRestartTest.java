@@ -10,6 +10,8 @@ import dev.followup.events.v1.Channel;
 import dev.followup.events.v1.Command;
 import dev.followup.events.v1.DueTask;
 import dev.followup.events.v1.ScheduleTask;
+import dev.followup.events.v1.TenantSettings;
+import dev.followup.scheduler.config.GateTopicProvisioning;
 import dev.followup.scheduler.config.SchedulerProperties;
 import dev.followup.scheduler.config.StreamsConfiguration;
 import dev.followup.scheduler.topology.SchedulerEvents;
@@ -35,7 +37,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The engine on the real broker: 1,000 tasks due within a few seconds, the app stopped mid-way (closed without
- * cleaning its state) and a new instance started on the same state: every task is emitted exactly once, none early.
+ * cleaning its state) and a new instance started on the same state: every task is emitted exactly once, none early,
+ * through the tenant-keyed quota gate and back (requests and answers in flight at the stop included).
  */
 @WithKafka
 class ExactlyOnceRestartTest {
@@ -47,8 +50,13 @@ class ExactlyOnceRestartTest {
             Duration.ofSeconds(30));
 
     private KafkaStreams start(TestKafka kafka) {
+        // 1,000 tasks in a few seconds: a quota that lets them all through (the gate still sees every one)
+        kafka.send(Topics.TENANT_SETTINGS, "acme", TenantSettings.newBuilder().setTenantId("acme")
+                .setMaxTasksPerDay(100_000).build());
+        GateTopicProvisioning.ensure(Map.of("bootstrap.servers", kafka.bootstrapServers()), props.applicationId(), -1);
         KafkaStreams streams = new KafkaStreams(SchedulerTopology.build(
-                new SchedulerSettings(props.punctuateInterval(), props.maxEmitsPerTick(), null), SchedulerEvents.NONE),
+                new SchedulerSettings(props.punctuateInterval(), props.maxEmitsPerTick(), null, props.applicationId()),
+                SchedulerEvents.NONE),
                 StreamsConfiguration.of(props, kafka.bootstrapServers(), "", SchedulerEvents.NONE));
         streams.start();
         await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);

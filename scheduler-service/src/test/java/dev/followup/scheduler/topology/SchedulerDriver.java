@@ -4,6 +4,7 @@ import dev.followup.events.LeadKey;
 import dev.followup.events.Topics;
 import dev.followup.events.serde.AvroDeserializer;
 import dev.followup.events.serde.AvroSerializer;
+import dev.followup.events.v1.Alert;
 import dev.followup.events.v1.BookingCanceled;
 import dev.followup.events.v1.BookingEvent;
 import dev.followup.events.v1.BookingRescheduled;
@@ -70,6 +71,7 @@ final class SchedulerDriver implements AutoCloseable {
     private final TestInputTopic<String, SequenceDefinition> sequences;
     private final TestInputTopic<String, byte[]> rawLeads;
     private final Map<Channel, TestOutputTopic<String, DueTask>> due = new java.util.EnumMap<>(Channel.class);
+    private final TestOutputTopic<String, Alert> alerts;
     private Instant now = START;
     private int counter;
 
@@ -78,13 +80,17 @@ final class SchedulerDriver implements AutoCloseable {
     }
 
     SchedulerDriver(SchedulerSettings schedulerSettings) {
+        this(schedulerSettings, SchedulerEvents.NONE);
+    }
+
+    SchedulerDriver(SchedulerSettings schedulerSettings, SchedulerEvents events) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scheduler-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "driver-state", UUID.randomUUID().toString()).toString());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        driver = new TopologyTestDriver(SchedulerTopology.build(schedulerSettings, SchedulerEvents.NONE), props, START);
+        driver = new TopologyTestDriver(SchedulerTopology.build(schedulerSettings, events), props, START);
         StringSerializer keys = new StringSerializer();
         leads = driver.createInputTopic(Topics.LEAD_EVENTS, keys, new AvroSerializer<>(LeadEvent.class));
         bookings = driver.createInputTopic(Topics.BOOKING_EVENTS, keys, new AvroSerializer<>(BookingEvent.class));
@@ -93,6 +99,7 @@ final class SchedulerDriver implements AutoCloseable {
         settings = driver.createInputTopic(Topics.TENANT_SETTINGS, keys, new AvroSerializer<>(TenantSettings.class));
         sequences = driver.createInputTopic(Topics.SEQUENCES, keys, new AvroSerializer<>(SequenceDefinition.class));
         rawLeads = driver.createInputTopic(Topics.LEAD_EVENTS, keys, new ByteArraySerializer());
+        alerts = driver.createOutputTopic(Topics.ALERTS, new StringDeserializer(), new AvroDeserializer<>(Alert.class));
         for (Channel channel : Channel.values()) {
             due.put(channel, driver.createOutputTopic(Topics.dueTasks(channel), new StringDeserializer(),
                     new AvroDeserializer<>(DueTask.class)));
@@ -161,9 +168,13 @@ final class SchedulerDriver implements AutoCloseable {
     }
 
     void leadEvent(String leadId, Instant occurredAt, Object payload) {
-        LeadEvent event = LeadEvent.newBuilder().setEventId("ev-" + (++counter)).setTenantId(TENANT).setLeadId(leadId)
+        leadEventOf(TENANT, leadId, occurredAt, payload);
+    }
+
+    void leadEventOf(String tenantId, String leadId, Instant occurredAt, Object payload) {
+        LeadEvent event = LeadEvent.newBuilder().setEventId("ev-" + (++counter)).setTenantId(tenantId).setLeadId(leadId)
                 .setOccurredAt(occurredAt).setPayload(payload).build();
-        leads.pipeInput(key(leadId), event, now);
+        leads.pipeInput(LeadKey.of(tenantId, leadId).toString(), event, now);
     }
 
     void captured(String leadId, Instant at, Double predProb) {
@@ -262,6 +273,11 @@ final class SchedulerDriver implements AutoCloseable {
         }
         out.sort(java.util.Comparator.comparing(DueTask::getEmittedAt).thenComparing(DueTask::getDueAt));
         return out;
+    }
+
+    /** Alerts raised since the last call, keyed by tenant. */
+    List<TestRecord<String, Alert>> alerts() {
+        return alerts.readRecordsToList();
     }
 
     List<TestRecord<String, byte[]>> deadLetters(String topic) {

@@ -106,6 +106,7 @@ class AvroSerdeTest {
         assertThat(decoded.getMaxTasksPerDay()).isEqualTo(50);
         // Fields the old writer did not have take the current schema's defaults.
         assertThat(decoded.getMaxTasksPerMinute()).isNull();
+        assertThat(decoded.getSendWindowAppliesToBookings()).isFalse();
         assertThat(decoded.getChannels()).isEmpty();
     }
 

@@ -98,7 +98,7 @@ class ExactlyOnceRestartTest {
             producer.flush();
         }
 
-        kafka.awaitRecords(Topics.dueTasks(Channel.SMS), DueTask.class, 100, Duration.ofSeconds(60));
+        kafka.awaitRecords(Topics.dueTasks(Channel.SMS), DueTask.class, 1, Duration.ofSeconds(60));
         close(first);
         int beforeRestart = kafka.readAll(Topics.dueTasks(Channel.SMS), DueTask.class, r -> true).size();
 

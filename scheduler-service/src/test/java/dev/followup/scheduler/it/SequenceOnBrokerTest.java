@@ -20,6 +20,8 @@ import dev.followup.events.v1.SequenceDefinition;
 import dev.followup.events.v1.SequenceStep;
 import dev.followup.events.v1.StepType;
 import dev.followup.events.v1.TaskReason;
+import dev.followup.events.v1.TenantSettings;
+import dev.followup.events.v1.Weekday;
 import dev.followup.scheduler.api.EnrollmentView;
 import dev.followup.scheduler.api.TaskQueries;
 import dev.followup.scheduler.api.TaskView;
@@ -79,7 +81,10 @@ class SequenceOnBrokerTest {
 
     @Test
     void aSequenceChainsOnRealReceiptsAndAReplyStopsItBeforeTheLastStep(TestKafka kafka) {
-        // defined before the app starts: a global store is fully loaded before processing begins
+        // defined before the app starts: a global store is fully loaded before processing begins.
+        // Any day, any hour: the test runs on the wall clock, so the default Mon-Fri 09-18 window would move the steps.
+        kafka.send(Topics.TENANT_SETTINGS, "acme", TenantSettings.newBuilder().setTenantId("acme")
+                .setWorkingDays(List.of(Weekday.values())).setSendWindow(null).build());
         kafka.send(Topics.SEQUENCES, SequenceKey.of("acme", "onboarding").toString(), SequenceDefinition.newBuilder()
                 .setTenantId("acme").setSequenceId("onboarding").setName("Onboarding")
                 .setSteps(List.of(step(StepType.EMAIL, "1s"), step(StepType.WAIT, "1s"), step(StepType.SMS, "1s"),

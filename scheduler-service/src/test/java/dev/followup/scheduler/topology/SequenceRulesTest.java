@@ -1,5 +1,8 @@
 package dev.followup.scheduler.topology;
 
+import org.junit.jupiter.api.BeforeEach;
+import dev.followup.events.v1.TenantSettings;
+import dev.followup.events.v1.Weekday;
 import static dev.followup.scheduler.topology.SchedulerDriver.START;
 import static dev.followup.scheduler.topology.SchedulerDriver.step;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +30,13 @@ class SequenceRulesTest {
     private static final String WELCOME = "welcome";
 
     private final SchedulerDriver d = new SchedulerDriver();
+
+    /** Sequence rules on their own: any day, any hour (send windows have their own tests). */
+    @BeforeEach
+    void anyDayAnyHour() {
+        d.tenantSettings(TenantSettings.newBuilder().setTenantId("acme").setWorkingDays(List.of(Weekday.values()))
+                .setSendWindow(null).build());
+    }
 
     @AfterEach
     void close() {

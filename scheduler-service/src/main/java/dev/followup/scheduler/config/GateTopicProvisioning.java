@@ -71,15 +71,30 @@ public final class GateTopicProvisioning {
                     }
                 }
             }
+            awaitVisible(admin, missing);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create the scheduler's topics " + topics.all() + ": "
                     + e.getCause().getMessage(), e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot create the scheduler's topics " + topics.all()
-                    + ": Kafka did not answer within 60 s", e);
+            throw new IllegalStateException("cannot create the scheduler's topics " + topics.all() + ": "
+                    + (e.getMessage() != null ? e.getMessage() : "Kafka did not answer within 60 s"), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating the scheduler's topics", e);
+        }
+    }
+
+    /** A created topic reaches the brokers' metadata a little later; Kafka Streams must not start before. */
+    private static void awaitVisible(Admin admin, List<NewTopic> created)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (NewTopic topic : created) {
+            while (describe(admin, topic.name()).isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new java.util.concurrent.TimeoutException(topic.name() + " is not visible 60 s after creation");
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

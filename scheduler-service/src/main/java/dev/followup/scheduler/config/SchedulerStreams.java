@@ -80,8 +80,14 @@ public class SchedulerStreams implements SmartLifecycle {
     public void start() {
         if (running.compareAndSet(false, true)) {
             Object replication = adminConfig.get(StreamsConfig.REPLICATION_FACTOR_CONFIG);
-            GateTopicProvisioning.ensure(adminConfig, props.applicationId(),
-                    replication == null ? -1 : Integer.parseInt(replication.toString()));
+            try {
+                GateTopicProvisioning.ensure(adminConfig, props.applicationId(),
+                        replication == null ? -1 : Integer.parseInt(replication.toString()));
+            } catch (RuntimeException e) {
+                running.set(false);
+                streams.close(CloseOptions.timeout(props.closeTimeout()));
+                throw e;
+            }
             streams.start();
         }
     }

@@ -195,6 +195,7 @@ public final class SlowProviderBenchmark {
         Map<String, Object> producerConfig = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5);
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig, new StringSerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {
@@ -223,8 +224,15 @@ public final class SlowProviderBenchmark {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("%s: %d/%d receipts in %.2f s = %.1f tasks/s%n", label, seen, count, seconds, seen / seconds);
+        double cpuMsPerTask = (processCpuNanos() - cpuStart) / 1e6 / Math.max(1, seen);
+        System.out.printf("%s: %d/%d receipts in %.2f s = %.1f tasks/s (CPU of this JVM: broker, provider, executor:"
+                + " %.1f ms per task)%n", label, seen, count, seconds, seen / seconds, cpuMsPerTask);
         return new Result(seconds, notDrafted + (count - seen));
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
     }
 
     private static KafkaConsumer<String, byte[]> receiptConsumer(String bootstrap) {

@@ -23,6 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param templatesDir   optional directory of tenant templates {@code <dir>/<tenantId>/<channel>/<name>.<part>.mustache}
  * @param retryHorizon   a retry due further away than this is put back on the retry topic instead of waited for
  * @param retryTopicPartitions partitions of the per-channel retry topics created at startup
+ * @param noopProvider   for benchmarks only: every channel drafts with a provider that does nothing and reports
+ *                       {@code DRAFTED} at once (receipts name provider {@code noop})
  */
 @ConfigurationProperties("followup.executor")
 public record ExecutorProperties(
@@ -36,7 +38,8 @@ public record ExecutorProperties(
         @DefaultValue("followup@localhost") String defaultFrom,
         Path templatesDir,
         @DefaultValue("30s") Duration retryHorizon,
-        @DefaultValue("6") int retryTopicPartitions) {
+        @DefaultValue("6") int retryTopicPartitions,
+        @DefaultValue("false") boolean noopProvider) {
 
     public ExecutorProperties {
         channels = channels == null ? List.of() : List.copyOf(channels);

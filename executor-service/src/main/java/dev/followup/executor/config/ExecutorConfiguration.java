@@ -11,6 +11,7 @@ import dev.followup.executor.policy.RetryPolicy;
 import dev.followup.executor.provider.DraftProvider;
 import dev.followup.executor.provider.ImapDraftWriter;
 import dev.followup.executor.provider.MaildirDraftWriter;
+import dev.followup.executor.provider.NoopDraftProvider;
 import dev.followup.executor.provider.OutboxWriter;
 import dev.followup.executor.provider.TaskLocks;
 import dev.followup.executor.provider.WebhookDraftPoster;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -36,6 +39,8 @@ import org.springframework.kafka.core.ProducerFactory;
 @EnableConfigurationProperties(ExecutorProperties.class)
 public class ExecutorConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(ExecutorConfiguration.class);
+
     @Bean
     Clock clock() {
         return Clock.systemUTC();
@@ -48,6 +53,13 @@ public class ExecutorConfiguration {
 
     @Bean
     TaskDrafting taskDrafting(ExecutorProperties props, TenantSettingsView settings, Clock clock, MeterRegistry meters) {
+        if (props.noopProvider()) {
+            // benchmarks: every provider name the drafting picks resolves to the no-op provider
+            log.warn("event=executor.noop_provider channels={} (benchmark mode: no drafts are made)", props.channels());
+            DraftProvider noop = new NoopDraftProvider();
+            return new TaskDrafting(settings, new DraftRenderer(props.templatesDir()),
+                    Map.of("imap", noop, "maildir", noop, "webhook", noop, "outbox", noop), meters);
+        }
         TaskLocks locks = new TaskLocks(1024);
         WebhookSecrets secrets = new WebhookSecrets(props.secrets());
         Map<String, DraftProvider> providers = Map.of(

@@ -25,6 +25,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryTopicPartitions partitions of the per-channel retry topics created at startup
  * @param drainTimeout   how long shutdown and revoked partitions wait for the tasks in flight before leaving them to
  *                       be redelivered; longer than a provider call (webhook read timeout, IMAP timeout)
+ * @param noopProvider   for benchmarks only: every channel drafts with a provider that does nothing and reports
+ *                       {@code DRAFTED} at once (receipts name provider {@code noop})
  */
 @ConfigurationProperties("followup.executor")
 public record ExecutorProperties(
@@ -39,7 +41,8 @@ public record ExecutorProperties(
         Path templatesDir,
         @DefaultValue("30s") Duration retryHorizon,
         @DefaultValue("6") int retryTopicPartitions,
-        @DefaultValue("10s") Duration drainTimeout) {
+        @DefaultValue("10s") Duration drainTimeout,
+        @DefaultValue("false") boolean noopProvider) {
 
     public ExecutorProperties {
         channels = channels == null ? List.of() : List.copyOf(channels);

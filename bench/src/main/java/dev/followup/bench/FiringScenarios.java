@@ -1,0 +1,248 @@
+package dev.followup.bench;
+
+import dev.followup.events.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The scenarios where timers fire, on one warmed-up pipeline: {@code firing}, {@code burst} and {@code rate}. Each
+ * uses its own tenant, waits for every due task and every receipt (or gives up after {@code --stall} without
+ * progress) and reports what arrived.
+ */
+final class FiringScenarios {
+
+    /** The scheduler's ingest rate assumed before the warm-up measured one. */
+    private static final double ASSUMED_SCHEDULE_RATE = 5_000;
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+
+    private final BenchOptions options;
+    private final Pipeline pipeline;
+    private final BrokerView broker;
+    private final double ceiling;
+    private double scheduleRate = ASSUMED_SCHEDULE_RATE;
+    private final List<String> warmupNotes = new ArrayList<>();
+
+    FiringScenarios(BenchOptions options, Pipeline pipeline, BrokerView broker, double ceiling) {
+        this.options = options;
+        this.pipeline = pipeline;
+        this.broker = broker;
+        this.ceiling = ceiling;
+    }
+
+    /** Fires {@code --warmup} timers (not reported) so the JITs of all three processes have compiled the hot paths. */
+    void warmUp() throws Exception {
+        if (options.warmup() == 0) {
+            return;
+        }
+        String tenant = pipeline.tenant("warmup");
+        int n = options.warmup();
+        Tracking t = pipeline.observer.track(tenant, n);
+        long sendStart = System.nanoTime();
+        long firstDue = System.currentTimeMillis() + plannedSchedulingMillis(n);
+        pipeline.feed.schedule(tenant, 0, n, i -> firstDue + i * 2000L / n);
+        long consumed = broker.awaitConsumed(pipeline.appId(), Topics.COMMANDS, timeoutFor(n));
+        scheduleRate = n / ((consumed - sendStart) / 1e9);
+        awaitDone(t, firstDue + 2000);
+        pipeline.observer.untrack(t);
+        warmupNotes.add(String.format(Locale.ROOT, "warm-up before the first scenario: %,d timers (scheduled at %,.0f/s, "
+                + "%,d fired, %,d receipts), not reported", n, scheduleRate, t.firedCount(), t.receivedCount()));
+    }
+
+    /** N timers due uniformly over D, all scheduled before the first is due. */
+    ScenarioResult firing() throws Exception {
+        long started = System.nanoTime();
+        double[] loadStart = Load.now();
+        String tenant = pipeline.tenant("firing");
+        int n = options.timers();
+        long spread = options.spread().toMillis();
+        Tracking t = pipeline.observer.track(tenant, n);
+        long firstDue = System.currentTimeMillis() + plannedSchedulingMillis(n);
+        long sendStart = System.nanoTime();
+        pipeline.feed.schedule(tenant, 0, n, i -> firstDue + i * spread / n);
+        double sendSeconds = (System.nanoTime() - sendStart) / 1e9;
+        long consumed = broker.awaitConsumed(pipeline.appId(), Topics.COMMANDS, timeoutFor(n));
+        long consumedWall = System.currentTimeMillis();
+        double rate = n / ((consumed - sendStart) / 1e9);
+        long lastDue = firstDue + (n - 1) * spread / n;
+        long windowStart = System.currentTimeMillis();
+        awaitDone(t, lastDue);
+        pipeline.observer.untrack(t);
+
+        double offered = n / (spread / 1000.0);
+        List<Figure> figures = new ArrayList<>();
+        figures.add(Figure.rate("schedule_per_s", "schedule rate (sent → scheduler consumed)", rate, ceiling));
+        figures.add(Figure.rate("fired_per_s", "fired/s (first → last emittedAt)", firedPerSecond(t), ceiling));
+        figures.addAll(latencies(t, offered));
+        figures.addAll(integrity(t));
+        List<String> notes = new ArrayList<>(warmupNotes);
+        warmupNotes.clear();
+        notes.add(String.format(Locale.ROOT, "%,d timers due uniformly over %d s (offered %,.0f/s); the feed sent them "
+                + "in %.1f s (%,.0f/s)", n, spread / 1000, offered, sendSeconds, n / sendSeconds));
+        if (consumedWall > firstDue) {
+            notes.add(String.format(Locale.ROOT, "scheduling was still running %.1f s after the first timer was due "
+                    + "(firing and scheduling overlapped)", (consumedWall - firstDue) / 1000.0));
+        }
+        notes.add(window(Math.min(windowStart, firstDue), System.currentTimeMillis()));
+        problems(t, notes);
+        return new ScenarioResult("firing", (System.nanoTime() - started) / 1e9, loadStart, Load.now(), figures, notes);
+    }
+
+    /** N timers all due at the same instant. */
+    ScenarioResult burst() throws Exception {
+        long started = System.nanoTime();
+        double[] loadStart = Load.now();
+        String tenant = pipeline.tenant("burst");
+        int n = options.timers();
+        Tracking t = pipeline.observer.track(tenant, n);
+        long due = System.currentTimeMillis() + plannedSchedulingMillis(n);
+        long sendStart = System.nanoTime();
+        pipeline.feed.schedule(tenant, 0, n, i -> due);
+        long consumed = broker.awaitConsumed(pipeline.appId(), Topics.COMMANDS, timeoutFor(n));
+        long consumedWall = System.currentTimeMillis();
+        double rate = n / ((consumed - sendStart) / 1e9);
+        awaitDone(t, due);
+        pipeline.observer.untrack(t);
+
+        List<Figure> figures = new ArrayList<>();
+        figures.add(Figure.rate("schedule_per_s", "schedule rate (sent → scheduler consumed)", rate, ceiling));
+        figures.add(Figure.rate("drain_fired_per_s", "scheduler drain, fired/s (first → last emittedAt)",
+                firedPerSecond(t), ceiling).atLeast(80_000));
+        figures.add(Figure.quantity("last_fired_after_due_s", "last timer fired after the due instant",
+                seconds(t.lastEmitted() - due), "s"));
+        figures.add(Figure.rate("drain_receipts_per_s", "pipeline drain, receipts/s (first → last receipt)",
+                receiptsPerSecond(t), ceiling).atLeast(25_000));
+        figures.add(Figure.quantity("last_receipt_after_due_s", "last receipt after the due instant",
+                seconds(t.lastReceipt() - due), "s"));
+        figures.add(Figure.latency("firing_lag_ms", "firing lag (emittedAt − dueAt)", t.firingLag.summary()));
+        figures.addAll(integrity(t));
+        List<String> notes = new ArrayList<>(warmupNotes);
+        warmupNotes.clear();
+        notes.add(String.format(Locale.ROOT, "%,d timers all due at the same instant, scheduled before it", n));
+        if (consumedWall > due) {
+            notes.add(String.format(Locale.ROOT, "scheduling was still running %.1f s after the due instant",
+                    (consumedWall - due) / 1000.0));
+        }
+        notes.add(window(due, System.currentTimeMillis()));
+        problems(t, notes);
+        return new ScenarioResult("burst", (System.nanoTime() - started) / 1e9, loadStart, Load.now(), figures, notes);
+    }
+
+    /** A fixed offered rate, each timer due {@code --ahead} after it is scheduled. */
+    ScenarioResult rate() throws Exception {
+        long started = System.nanoTime();
+        double[] loadStart = Load.now();
+        String tenant = pipeline.tenant("rate");
+        long total = (long) options.rate() * options.duration().toSeconds();
+        if (total > Integer.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("--rate × --duration is too many timers: " + total);
+        }
+        int n = (int) total;
+        Tracking t = pipeline.observer.track(tenant, n);
+        long windowStart = System.currentTimeMillis();
+        double offered = pipeline.feed.schedulePaced(tenant, n, options.rate(), options.ahead());
+        awaitDone(t, System.currentTimeMillis() + options.ahead().toMillis());
+        pipeline.observer.untrack(t);
+
+        List<Figure> figures = new ArrayList<>();
+        figures.add(Figure.rate("offered_per_s", "offered (ScheduleTask sent)", offered, ceiling));
+        figures.add(Figure.rate("fired_per_s", "fired/s (first → last emittedAt)", firedPerSecond(t), ceiling));
+        figures.add(Figure.rate("receipts_per_s", "receipts/s (first → last receipt)", receiptsPerSecond(t), ceiling));
+        figures.addAll(latencies(t, offered));
+        figures.addAll(integrity(t));
+        List<String> notes = new ArrayList<>(warmupNotes);
+        warmupNotes.clear();
+        notes.add(String.format(Locale.ROOT, "%,d timers offered at %,d/s for %d s, each due %d s after it was sent",
+                n, options.rate(), options.duration().toSeconds(), options.ahead().toSeconds()));
+        notes.add(window(windowStart, System.currentTimeMillis()));
+        problems(t, notes);
+        return new ScenarioResult("rate", (System.nanoTime() - started) / 1e9, loadStart, Load.now(), figures, notes);
+    }
+
+    /**
+     * Latency figures, with the goals that apply at the offered rate: at up to 5k/s firing lag p99 ≤ 100 ms and
+     * due→receipt p99 ≤ 500 ms; at 50k/s or more firing lag p99 ≤ 1 s.
+     */
+    private static List<Figure> latencies(Tracking t, double offered) {
+        Figure lag = Figure.latency("firing_lag_ms", "firing lag (emittedAt − dueAt)", t.firingLag.summary());
+        Figure visible = Figure.latency("due_to_visible_ms", "due → due task visible (read_committed)",
+                t.dueToVisible.medianAndP99());
+        Figure receipt = Figure.latency("due_to_receipt_ms", "due → receipt visible (read_committed)",
+                t.dueToReceipt.medianAndP99());
+        if (offered <= 5_050) {
+            lag = lag.atMost(100);
+            receipt = receipt.atMost(500);
+        } else if (offered >= 50_000) {
+            lag = lag.atMost(1_000);
+        }
+        return List.of(lag, visible, receipt);
+    }
+
+    private static List<Figure> integrity(Tracking t) {
+        return List.of(
+                Figure.count("lost", "lost (expected − fired)", t.expected - t.firedCount()).atMost(0),
+                Figure.count("duplicates", "duplicates (task ids emitted twice)", t.duplicateFires()).atMost(0),
+                Figure.count("early", "fired before due", t.firingLag.negative()).atMost(0),
+                Figure.count("receipts_missing", "receipts missing (expected − received)",
+                        t.expected - t.receivedCount()).atMost(0),
+                Figure.count("receipts_duplicate", "duplicate receipts", t.duplicateReceipts()).atMost(0));
+    }
+
+    private static void problems(Tracking t, List<String> notes) {
+        if (t.notDrafted() > 0 || t.notNoop() > 0 || t.foreign() > 0) {
+            notes.add(String.format(Locale.ROOT, "unexpected: %d receipts not DRAFTED, %d not from the noop provider, "
+                    + "%d records of unknown leads; last: %s", t.notDrafted(), t.notNoop(), t.foreign(), t.lastProblem()));
+        } else if (t.lastProblem() != null) {
+            notes.add("last problem seen: " + t.lastProblem());
+        }
+    }
+
+    private static double firedPerSecond(Tracking t) {
+        long span = t.lastEmitted() - t.firstEmitted();
+        return t.firedCount() < 2 ? Double.NaN : t.firedCount() / (Math.max(span, 1) / 1000.0);
+    }
+
+    private static double receiptsPerSecond(Tracking t) {
+        long span = t.lastReceipt() - t.firstReceipt();
+        return t.receivedCount() < 2 ? Double.NaN : t.receivedCount() / (Math.max(span, 1) / 1000.0);
+    }
+
+    private static double seconds(long millis) {
+        return millis / 1000.0;
+    }
+
+    private static String window(long fromMillis, long toMillis) {
+        return "measured window " + CLOCK.format(Instant.ofEpochMilli(fromMillis)) + " – "
+                + CLOCK.format(Instant.ofEpochMilli(toMillis)) + " (local time; to match a flight recording)";
+    }
+
+    /** How long scheduling {@code n} timers should take, with room: 3 s plus n at 60% of the measured rate. */
+    private long plannedSchedulingMillis(int n) {
+        return 3_000 + (long) (n / (scheduleRate * 0.6) * 1000);
+    }
+
+    private Duration timeoutFor(int n) {
+        return Duration.ofSeconds(120).plusMillis((long) (n / Math.min(scheduleRate, 1_000) * 1000));
+    }
+
+    /**
+     * Waits until every timer fired and has its receipt, or until nothing arrived for {@code --stall} after the last
+     * due time; then one more second, so a late duplicate is still counted.
+     */
+    private void awaitDone(Tracking t, long lastDueMillis) throws Exception {
+        long stall = options.stall().toMillis();
+        while (t.firedCount() < t.expected || t.receivedCount() < t.expected) {
+            pipeline.checkAlive();
+            long quietSince = Math.max(t.lastArrival(), lastDueMillis);
+            if (System.currentTimeMillis() - quietSince > stall) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        Thread.sleep(1000);
+    }
+}

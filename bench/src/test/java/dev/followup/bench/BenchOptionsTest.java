@@ -1,0 +1,42 @@
+package dev.followup.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class BenchOptionsTest {
+
+    @Test
+    void theCeilingAlwaysRunsFirstAndScenariosKeepTheirOrder() {
+        BenchOptions options = BenchOptions.parse(new String[] {"burst", "ceiling", "--bootstrap", "127.0.0.1:9092",
+                "--scheduler-jar", "pom.xml", "--executor-jar", "pom.xml"});
+
+        assertThat(options.scenarios()).containsExactly("ceiling", "burst");
+        assertThat(options.timers()).isEqualTo(100_000);
+        assertThat(options.spread()).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void serviceSettingsAreRepeatableKeyValuePairs() {
+        BenchOptions options = BenchOptions.parse(new String[] {"ceiling", "--bootstrap", "localhost:9092",
+                "--scheduler-prop", "followup.scheduler.num-stream-threads=2",
+                "--scheduler-prop", "spring.kafka.streams.properties.producer.linger.ms=10", "--pending", "10_000_000"});
+
+        assertThat(options.schedulerProps()).containsEntry("followup.scheduler.num-stream-threads", "2")
+                .containsEntry("spring.kafka.streams.properties.producer.linger.ms", "10");
+        assertThat(options.pending()).isEqualTo(10_000_000);
+    }
+
+    @Test
+    void badInputIsNamed() {
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"storm", "--bootstrap", "h:1"}))
+                .hasMessageContaining("unknown scenario 'storm'");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"ceiling", "--bootstrap", "h:1", "--timers", "lots"}))
+                .hasMessageContaining("--timers 'lots' is not a whole number");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"firing", "--bootstrap", "h:1"}))
+                .hasMessageContaining("--scheduler-jar");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"ceiling"})).hasMessageContaining("--bootstrap");
+    }
+}

@@ -47,10 +47,16 @@ final class ServiceProcess implements AutoCloseable {
      */
     static ServiceProcess start(String name, Path jar, List<String> jvm, Map<String, String> properties, Path log)
             throws IOException {
+        return start(name, jar, jvm, properties, log, 0);
+    }
+
+    /** As {@link #start(String, Path, List, Map, Path)} on a given HTTP port (0: the OS picks one). */
+    static ServiceProcess start(String name, Path jar, List<String> jvm, Map<String, String> properties, Path log,
+            int httpPort) throws IOException {
         List<String> args = new ArrayList<>(jvm);
         args.add("-jar");
         args.add(jar.toString());
-        args.add("--server.port=0");
+        args.add("--server.port=" + httpPort);
         properties.forEach((k, v) -> args.add("--" + k + "=" + v));
         Files.createDirectories(log.getParent());
         // the arguments go in a java @argfile next to the log: the run records exactly how each service was started
@@ -181,6 +187,12 @@ final class ServiceProcess implements AutoCloseable {
             Matcher m = NUMBER.matcher(values[i]);
             return m.find() ? Double.parseDouble(m.group()) : 0;
         }
+    }
+
+    /** Kills it without warning (SIGKILL, as a crash or an OOM kill would) and waits until it is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** Stops it as an orchestrator does (SIGTERM: the service closes cleanly), forcibly after {@code timeout}. */

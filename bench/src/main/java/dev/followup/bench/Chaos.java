@@ -1,0 +1,255 @@
+package dev.followup.bench;
+
+import dev.followup.events.TopicProvisioning;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code ./followup chaos}: the exactly-once promise under faults ({@link ChaosOptions#USAGE}). A real broker, two
+ * schedulers (one application, state in separate directories) and two executors (one group, one shared data
+ * directory, as two pods share a mail server or a webhook receiver), all processes; the feed; SIGKILLs and a broker
+ * restart while the tasks come due; then the count of what went wrong, read from the topics and the drafts.
+ */
+public final class Chaos {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final List<String> JVM = List.of("-Xms128m", "-Xmx384m", "-XX:+UseSerialGC",
+            "-XX:+ExitOnOutOfMemoryError");
+    private static final Duration READY = Duration.ofMinutes(5);
+
+    private Chaos() {
+    }
+
+    public static void main(String[] args) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.print(ChaosOptions.USAGE);
+            return;
+        }
+        ChaosOptions options;
+        try {
+            options = ChaosOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("chaos: " + e.getMessage());
+            System.err.print(ChaosOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        try {
+            ChaosResult result = run(options);
+            System.exit(result.clean() ? 0 : 3);
+        } catch (Exception e) {
+            System.err.println("chaos: the run failed: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    /** One service instance: restartable with the same settings. */
+    private static final class Instance {
+        final String name;
+        final Path jar;
+        final Map<String, String> props;
+        final Path log;
+        final int port;
+        ServiceProcess process;
+
+        Instance(String name, Path jar, Map<String, String> props, Path log, int port) {
+            this.name = name;
+            this.jar = jar;
+            this.props = props;
+            this.log = log;
+            this.port = port;
+        }
+
+        void start() throws IOException {
+            process = ServiceProcess.start(name, jar, JVM, props, log, port);
+        }
+
+        void awaitReady() throws IOException, InterruptedException {
+            process.awaitReady(READY);
+        }
+    }
+
+    static ChaosResult run(ChaosOptions options) throws Exception {
+        String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path runDir = options.outDir().toAbsolutePath().resolve(runId);
+        Files.createDirectories(runDir);
+        Random random = new Random(options.seed());
+        System.out.printf(Locale.ROOT, "followup chaos %s: %d leads due over %d s, a kill every ~%d s%s, one broker "
+                + "restart; seed %d; run directory %s%n", runId, options.leads(), options.spread().toSeconds(),
+                options.killEvery().toSeconds(), options.kills() > 0 ? " (at most " + options.kills() + ")" : "",
+                options.seed(), runDir);
+        List<Instance> instances = new ArrayList<>();
+        StandaloneBroker broker = StandaloneBroker.start(runDir.resolve("kafka"), options.kafkaClasspath());
+        ChaosObserver observer = null;
+        Map<String, Object> faults = new LinkedHashMap<>();
+        List<String> faultLog = new ArrayList<>();
+        try {
+            String bootstrap = broker.bootstrap();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                TopicProvisioning.provision(admin, 6, (short) 1);
+            }
+            ChaosFeed feed = new ChaosFeed(bootstrap);
+            feed.publishDefinitions();
+            Path data = runDir.resolve("executor-data");
+            for (String n : List.of("1", "2")) {
+                Map<String, String> props = new LinkedHashMap<>();
+                props.put("spring.kafka.bootstrap-servers", bootstrap);
+                props.put("followup.scheduler.state-dir", runDir.resolve("scheduler-" + n + "-state").toString());
+                int port = StandaloneBroker.freePort();
+                props.put("followup.scheduler.application-server", "localhost:" + port);
+                instances.add(new Instance("scheduler-" + n, options.schedulerJar(), props,
+                        runDir.resolve("scheduler-" + n + ".log"), port));
+            }
+            for (String n : List.of("1", "2")) {
+                Map<String, String> props = new LinkedHashMap<>();
+                props.put("spring.kafka.bootstrap-servers", bootstrap);
+                props.put("followup.executor.channels", "SMS,CALL");
+                props.put("followup.executor.data-dir", data.toString());
+                instances.add(new Instance("executor-" + n, options.executorJar(), props,
+                        runDir.resolve("executor-" + n + ".log"), StandaloneBroker.freePort()));
+            }
+            System.out.println("starting 2 schedulers and 2 executors (logs in " + runDir + ")");
+            for (Instance instance : instances) {
+                instance.start();
+            }
+            for (Instance instance : instances) {
+                instance.awaitReady();
+            }
+            observer = new ChaosObserver(bootstrap);
+
+            Instant firstDue = Instant.now().plus(options.lead());
+            long spreadMs = options.spread().toMillis();
+            int leads = options.leads();
+            long feedStart = System.nanoTime();
+            feed.feed(leads, i -> firstDue.plusMillis(spreadMs * i / leads));
+            double feedSeconds = (System.nanoTime() - feedStart) / 1e9;
+            int expected = 0;
+            for (int i = 0; i < leads; i++) {
+                expected += ChaosFeed.expectedTasks(i);
+            }
+            System.out.printf(Locale.ROOT, "fed %d leads in %.1f s: %d tasks expected, first due %s%n", leads,
+                    feedSeconds, expected, firstDue);
+
+            Instant lastDue = firstDue.plus(options.spread());
+            Instant brokerRestartAt = firstDue.plus(options.brokerRestart());
+            boolean brokerRestarted = false;
+            int kills = 0;
+            Instant nextKill = Instant.now().plus(jitter(options.killEvery(), random));
+            Instant deadline = lastDue.plus(options.settle());
+            long start = System.currentTimeMillis();
+            // faults until the last task is due (or the kills are spent), then wait for the pipeline to finish
+            while (Instant.now().isBefore(deadline)) {
+                observer.check();
+                Instant now = Instant.now();
+                boolean faultsOver = now.isAfter(lastDue) || (options.kills() > 0 && kills >= options.kills());
+                if (!brokerRestarted && !now.isBefore(brokerRestartAt)) {
+                    String line = String.format(Locale.ROOT, "+%.0fs broker: SIGTERM", (now.toEpochMilli() - start) / 1e3);
+                    boolean clean = broker.stop(Duration.ofSeconds(60));
+                    broker.start();
+                    line += (clean ? ", stopped cleanly" : ", killed after 60 s") + ", started again";
+                    System.out.println(line);
+                    faultLog.add(line);
+                    brokerRestarted = true;
+                } else if (!faultsOver && !now.isBefore(nextKill)) {
+                    boolean scheduler = kills % 2 == 0;
+                    Instance victim = instances.get((scheduler ? 0 : 2) + random.nextInt(2));
+                    victim.process.kill();
+                    kills++;
+                    victim.start();
+                    String line = String.format(Locale.ROOT, "+%.0fs kill -9 %s, restarted", (now.toEpochMilli() - start) / 1e3,
+                            victim.name);
+                    System.out.println(line);
+                    faultLog.add(line);
+                    victim.awaitReady();
+                    nextKill = Instant.now().plus(jitter(options.killEvery(), random));
+                } else if (brokerRestarted && faultsOver && observer.tasksWithReceipt() >= expected
+                        && System.currentTimeMillis() - observer.lastArrival() > 10_000) {
+                    break; // everything arrived and nothing more for 10 s
+                }
+                for (Instance instance : instances) {
+                    if (!instance.process.isAlive()) {
+                        throw new IllegalStateException(instance.name + " exited by itself; last lines of its log:\n"
+                                + instance.process.tail(40));
+                    }
+                }
+                Thread.sleep(200);
+            }
+            faults.put("kills", kills);
+            faults.put("brokerRestarts", brokerRestarted ? 1 : 0);
+            faults.put("log", faultLog);
+            System.out.println("stopping the services (SIGTERM), the broker last");
+            for (Instance instance : instances) {
+                instance.process.stop(Duration.ofSeconds(60));
+            }
+            Map<String, ChaosObserver.Seen> seen = observer.snapshot();
+            Map<String, Integer> drafts = drafts(data.resolve("outbox").resolve(ChaosFeed.TENANT));
+            ChaosResult result = ChaosResult.of(options.leads(), seen, drafts, observer.orphanReceipts());
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("run", runId);
+            report.put("options", options.describe());
+            report.put("host", Map.of("cores", Runtime.getRuntime().availableProcessors(), "loadAverage", Load.now()));
+            report.put("feedSeconds", feedSeconds);
+            report.put("faults", faults);
+            report.put("result", result.figures());
+            System.out.println();
+            System.out.print(result.table());
+            Path json = options.outDir().toAbsolutePath().resolve(runId + ".json");
+            Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+            System.out.println("JSON: " + json);
+            return result;
+        } finally {
+            if (observer != null) {
+                observer.close();
+            }
+            for (Instance instance : instances) {
+                if (instance.process != null) {
+                    instance.process.close();
+                }
+            }
+            broker.close();
+        }
+    }
+
+    private static Duration jitter(Duration every, Random random) {
+        long ms = every.toMillis();
+        return Duration.ofMillis(ms / 2 + (long) (random.nextDouble() * ms));
+    }
+
+    /** Draft lines per task id in the outbox files ({@code <channel>.jsonl}) of the tenant. */
+    static Map<String, Integer> drafts(Path outbox) throws IOException {
+        Map<String, Integer> counts = new HashMap<>();
+        if (!Files.isDirectory(outbox)) {
+            return counts;
+        }
+        try (Stream<Path> files = Files.list(outbox)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).toList()) {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    if (!line.isBlank()) {
+                        JsonNode node = JSON.readTree(line);
+                        counts.merge(node.path("taskId").asString(""), 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        return counts;
+    }
+}

@@ -170,6 +170,11 @@ class BadInputTest {
                 sequence("sequence without steps", "{\"name\":\"W\",\"steps\":[]}", "steps"),
                 sequence("sequence step of unknown type", "{\"name\":\"W\",\"steps\":[{\"type\":\"FAX\",\"delay\":\"0m\"}]}", "steps[0].type"),
                 sequence("sequence step delay soon", "{\"name\":\"W\",\"steps\":[{\"type\":\"EMAIL\",\"delay\":\"soon\"}]}", "steps[0].delay"),
+                sequence("recurring step with every and cron", "{\"name\":\"W\",\"steps\":[{\"type\":\"EMAIL\",\"delay\":\"0m\",\"repeat\":{\"every\":\"1d\",\"cron\":\"0 0 9 * * *\"}}]}", "steps[0].repeat.cron"),
+                sequence("recurring step with neither every nor cron", "{\"name\":\"W\",\"steps\":[{\"type\":\"EMAIL\",\"delay\":\"0m\",\"repeat\":{\"times\":3}}]}", "steps[0].repeat.every"),
+                sequence("recurring step with a bad cron", "{\"name\":\"W\",\"steps\":[{\"type\":\"EMAIL\",\"delay\":\"0m\",\"repeat\":{\"cron\":\"0 0 25 * * *\"}}]}", "steps[0].repeat.cron"),
+                sequence("recurring step every 0s", "{\"name\":\"W\",\"steps\":[{\"type\":\"EMAIL\",\"delay\":\"0m\",\"repeat\":{\"every\":\"0s\"}}]}", "steps[0].repeat.every"),
+                sequence("recurring step times 0", "{\"name\":\"W\",\"steps\":[{\"type\":\"EMAIL\",\"delay\":\"0m\",\"repeat\":{\"every\":\"1d\",\"times\":0}}]}", "steps[0].repeat.times"),
                 sequence("sequence without name", "{\"steps\":[{\"type\":\"EMAIL\",\"delay\":\"0m\"}]}", "name"),
                 bad("sequence with an invalid id in the path", "PUT", "/v1/sequences/a:b", "{\"name\":\"W\",\"steps\":[{\"type\":\"EMAIL\",\"delay\":\"0m\"}]}", "sequenceId"),
                 // batch

@@ -21,6 +21,7 @@ import dev.followup.events.v1.PauseFollowUps;
 import dev.followup.events.v1.ResumeFollowUps;
 import dev.followup.events.v1.ScheduleTask;
 import dev.followup.events.v1.SequenceDefinition;
+import dev.followup.events.v1.StepRepeat;
 import dev.followup.events.v1.StepType;
 import dev.followup.events.v1.TenantSettings;
 import dev.followup.events.v1.Weekday;
@@ -270,6 +271,19 @@ class EndpointRecordsTest {
                 x -> x.partition() == partition && x.offset() == offset, 1, Duration.ofSeconds(30));
         assertThat(tombstones.get(0).key()).isEqualTo("acme:welcome");
         assertThat(tombstones.get(0).value()).isNull();
+    }
+
+    @Test
+    void aRecurringStepLandsWithItsRepeat() {
+        Response put = api.json("PUT", "/v1/sequences/daily-checkin", IngestClient.ACME_KEY, """
+                {"name":"Daily check-in","steps":[{"type":"EMAIL","delay":"0m","repeat":{"every":"1d","times":5,
+                 "workingDaysOnly":true,"inSendWindow":true}},
+                 {"type":"CALL","delay":"1h","repeat":{"cron":"0 0 9 * * MON-FRI","until":"2026-06-30T18:00:00Z"}}]}""");
+        SequenceDefinition d = landed(put, Topics.SEQUENCES, SequenceDefinition.class).value();
+        assertThat(d.getSteps().get(0).getRepeat()).isEqualTo(StepRepeat.newBuilder().setEvery("1d").setTimes(5)
+                .setWorkingDaysOnly(true).setInSendWindow(true).build());
+        assertThat(d.getSteps().get(1).getRepeat()).isEqualTo(StepRepeat.newBuilder().setCron("0 0 9 * * MON-FRI")
+                .setUntil(Instant.parse("2026-06-30T18:00:00Z")).build());
     }
 
     @Test

@@ -173,6 +173,18 @@ public final class Bodies {
             @NotNull @DurationValue String delay,
             @Id String templateId,
             @Size(max = 998) @PlainText String subject,
-            @Size(max = 65_536) @PlainText(multiline = true) String body) {
+            @Size(max = 65_536) @PlainText(multiline = true) String body,
+            @Valid RepeatBody repeat) {
+    }
+
+    /** A recurring step's schedule: exactly one of {@code every} and {@code cron}. */
+    @Constraints.OneSchedule
+    public record RepeatBody(
+            @DurationValue String every,
+            @Constraints.CronText String cron,
+            @Min(1) Integer times,
+            @InstantText String until,
+            Boolean workingDaysOnly,
+            Boolean inSendWindow) {
     }
 }

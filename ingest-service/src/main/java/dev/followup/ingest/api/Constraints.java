@@ -19,6 +19,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.springframework.scheduling.support.CronExpression;
 
 /**
  * The field rules of the contract as Bean Validation constraints. Messages never interpolate the rejected value
@@ -105,6 +106,60 @@ public final class Constraints {
             if (d.abs().compareTo(Duration.ofDays(3650)) > 0) {
                 context.disableDefaultConstraintViolation();
                 context.buildConstraintViolationWithTemplate("must be at most 10 years").addConstraintViolation();
+                return false;
+            }
+            return true;
+        }
+    }
+
+    /** A Spring cron expression: second minute hour day-of-month month day-of-week (e.g. 0 0 9 * * MON-FRI). */
+    @Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT, ElementType.TYPE_USE})
+    @Retention(RetentionPolicy.RUNTIME)
+    @Constraint(validatedBy = CronValidator.class)
+    public @interface CronText {
+        String message() default "must be a cron expression of six fields: second minute hour day-of-month month"
+                + " day-of-week (e.g. 0 0 9 * * MON-FRI)";
+        Class<?>[] groups() default {};
+        Class<? extends Payload>[] payload() default {};
+    }
+
+    public static final class CronValidator implements ConstraintValidator<CronText, String> {
+        @Override
+        public boolean isValid(String value, ConstraintValidatorContext context) {
+            return value == null || (value.length() <= 200 && CronExpression.isValidExpression(value));
+        }
+    }
+
+    /**
+     * A repeat names exactly one schedule ({@code every} or {@code cron}) and an interval of at least one second;
+     * the problem is reported on the field at fault.
+     */
+    @Target({ElementType.TYPE})
+    @Retention(RetentionPolicy.RUNTIME)
+    @Constraint(validatedBy = OneScheduleValidator.class)
+    public @interface OneSchedule {
+        String message() default "needs exactly one of every and cron";
+        Class<?>[] groups() default {};
+        Class<? extends Payload>[] payload() default {};
+    }
+
+    public static final class OneScheduleValidator implements ConstraintValidator<OneSchedule, Bodies.RepeatBody> {
+        @Override
+        public boolean isValid(Bodies.RepeatBody value, ConstraintValidatorContext context) {
+            if (value == null) {
+                return true;
+            }
+            if ((value.every() == null) == (value.cron() == null)) {
+                context.disableDefaultConstraintViolation();
+                context.buildConstraintViolationWithTemplate("needs exactly one of every and cron")
+                        .addPropertyNode(value.every() == null ? "every" : "cron").addConstraintViolation();
+                return false;
+            }
+            if (value.every() != null && DurationText.isValid(value.every())
+                    && DurationText.parse("every", value.every()).compareTo(Duration.ofSeconds(1)) < 0) {
+                context.disableDefaultConstraintViolation();
+                context.buildConstraintViolationWithTemplate("must be at least 1s").addPropertyNode("every")
+                        .addConstraintViolation();
                 return false;
             }
             return true;

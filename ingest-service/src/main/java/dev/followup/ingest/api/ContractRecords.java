@@ -26,6 +26,7 @@ import dev.followup.events.v1.ScheduleTask;
 import dev.followup.events.v1.SendWindow;
 import dev.followup.events.v1.SequenceDefinition;
 import dev.followup.events.v1.SequenceStep;
+import dev.followup.events.v1.StepRepeat;
 import dev.followup.events.v1.StepType;
 import dev.followup.events.v1.TenantSettings;
 import dev.followup.events.v1.Weekday;
@@ -217,10 +218,21 @@ public class ContractRecords {
     public Outbound sequence(Tenant t, String sequenceId, SequenceBody b, String eventId) {
         List<SequenceStep> steps = b.steps().stream().map(s -> SequenceStep.newBuilder()
                 .setType(StepType.valueOf(s.type())).setDelay(s.delay()).setTemplateId(s.templateId())
-                .setSubject(s.subject()).setBody(s.body()).build()).toList();
+                .setSubject(s.subject()).setBody(s.body()).setRepeat(repeat(s.repeat())).build()).toList();
         SequenceDefinition d = SequenceDefinition.newBuilder().setTenantId(t.id()).setSequenceId(sequenceId)
                 .setName(b.name()).setEnabled(b.enabled() == null || b.enabled()).setSteps(steps).build();
         return new Outbound(Topics.SEQUENCES, SequenceKey.of(t.id(), sequenceId).toString(), d, eventId);
+    }
+
+    private static StepRepeat repeat(Bodies.RepeatBody r) {
+        if (r == null) {
+            return null;
+        }
+        Instant until = Constraints.parseInstant(r.until());
+        return StepRepeat.newBuilder().setEvery(r.every()).setCron(r.cron()).setTimes(r.times())
+                .setUntil(until == null ? null : until.truncatedTo(ChronoUnit.MILLIS))
+                .setWorkingDaysOnly(Boolean.TRUE.equals(r.workingDaysOnly()))
+                .setInSendWindow(Boolean.TRUE.equals(r.inSendWindow())).build();
     }
 
     /** Deleting a sequence is a tombstone on the compacted topic. */
@@ -250,7 +262,10 @@ public class ContractRecords {
     public static SequenceBody sequenceBody(SequenceDefinition d) {
         return new SequenceBody(d.getTenantId(), d.getName(), d.getEnabled(), d.getSteps().stream()
                 .map(s -> new Bodies.StepBody(s.getType().name(), s.getDelay(), s.getTemplateId(), s.getSubject(),
-                        s.getBody()))
+                        s.getBody(), s.getRepeat() == null ? null : new Bodies.RepeatBody(s.getRepeat().getEvery(),
+                                s.getRepeat().getCron(), s.getRepeat().getTimes(),
+                                s.getRepeat().getUntil() == null ? null : s.getRepeat().getUntil().toString(),
+                                s.getRepeat().getWorkingDaysOnly(), s.getRepeat().getInSendWindow())))
                 .toList());
     }
 }

@@ -110,9 +110,11 @@ public class TaskQueries {
                     });
         }
         ReadOnlyKeyValueStore<String, Enrollment> store = store(SchedulerTopology.ENROLLMENTS_STORE);
+        ReadOnlyKeyValueStore<String, ScheduledTask> tasks = store(SchedulerTopology.TASKS_STORE);
         List<EnrollmentView> out = new ArrayList<>();
         try (KeyValueIterator<String, Enrollment> it = store.prefixScan(key + "/", new StringSerializer())) {
-            it.forEachRemaining(kv -> out.add(EnrollmentView.of(kv.value)));
+            it.forEachRemaining(kv -> out.add(EnrollmentView.of(kv.value,
+                    kv.value.taskId() == null ? null : tasks.get(kv.value.taskId()))));
         }
         return out;
     }

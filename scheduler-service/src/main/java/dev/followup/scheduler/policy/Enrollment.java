@@ -14,6 +14,9 @@ import java.time.Instant;
  * @param taskId       the current step's task
  * @param statusAt     when the status (or the current step) was reached
  * @param statusDetail why it ended (a stop reason, a failed step's error), never contact data
+ * @param occurrence   when the current step is recurring: its current occurrence (pending, or the last one emitted)
+ * @param remaining    when the current step is recurring: occurrences not yet emitted, the pending one included
+ *                     (0 once the last one is out); null when unbounded or too many to count
  */
 public record Enrollment(
         String tenantId,
@@ -26,13 +29,15 @@ public record Enrollment(
         Integer step,
         String taskId,
         Instant statusAt,
-        String statusDetail) {
+        String statusDetail,
+        RecurrencePolicy.Occurrence occurrence,
+        Integer remaining) {
 
     /** A new active enrollment with no step yet. */
     public static Enrollment started(String tenantId, String leadId, String sequenceId, int number, String commandId,
             Instant startedAt, Instant at) {
         return new Enrollment(tenantId, leadId, sequenceId, number, EnrollmentStatus.ACTIVE, commandId, startedAt, null,
-                null, at, null);
+                null, at, null, null, null);
     }
 
     public boolean isActive() {
@@ -42,12 +47,25 @@ public record Enrollment(
     /** Active, with step {@code index} (task {@code stepTaskId}) in flight since {@code at}. */
     public Enrollment atStep(int index, String stepTaskId, Instant at) {
         return new Enrollment(tenantId, leadId, sequenceId, number, EnrollmentStatus.ACTIVE, commandId, startedAt, index,
-                stepTaskId, at, null);
+                stepTaskId, at, null, null, null);
+    }
+
+    /** Active, at occurrence {@code current} (task {@code occurrenceTaskId}) of recurring step {@code index}. */
+    public Enrollment atOccurrence(int index, String occurrenceTaskId, RecurrencePolicy.Occurrence current,
+            Integer remainingOccurrences, Instant at) {
+        return new Enrollment(tenantId, leadId, sequenceId, number, EnrollmentStatus.ACTIVE, commandId, startedAt, index,
+                occurrenceTaskId, at, null, current, remainingOccurrences);
+    }
+
+    /** The current occurrence was the last one: active, waiting for its receipt. */
+    public Enrollment afterLastOccurrence(Instant at) {
+        return new Enrollment(tenantId, leadId, sequenceId, number, EnrollmentStatus.ACTIVE, commandId, startedAt, step,
+                taskId, at, null, occurrence, 0);
     }
 
     /** Ended with {@code newStatus} at {@code at}; the last step stays visible. */
     public Enrollment ended(EnrollmentStatus newStatus, Instant at, String detail) {
         return new Enrollment(tenantId, leadId, sequenceId, number, newStatus, commandId, startedAt, step, taskId, at,
-                detail);
+                detail, occurrence, occurrence == null ? null : Integer.valueOf(0));
     }
 }

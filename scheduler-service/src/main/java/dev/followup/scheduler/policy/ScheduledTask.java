@@ -16,6 +16,10 @@ import java.util.Map;
  * @param statusAt      when the current status was reached (event time of a cancel, emission time, ...)
  * @param statusDetail  why (a cancel reason, an executor error), never contact data
  * @param lastCommandId the last command applied to this task, so a duplicated command is a no-op
+ * @param occurrence    for an occurrence of a recurring step: its number and local date-time; null otherwise
+ * @param windowExempt  whether the tenant's send window leaves the task alone (a recurring step that runs at its own
+ *                      local time); manual tasks and booking calls are exempt by their source, see
+ *                      {@link SendWindowPolicy#appliesTo}
  */
 public record ScheduledTask(
         String taskId,
@@ -38,7 +42,9 @@ public record ScheduledTask(
         Instant emittedAt,
         Instant statusAt,
         String statusDetail,
-        String lastCommandId) {
+        String lastCommandId,
+        RecurrencePolicy.Occurrence occurrence,
+        boolean windowExempt) {
 
     public ScheduledTask {
         context = context == null ? Map.of() : Map.copyOf(context);
@@ -48,7 +54,7 @@ public record ScheduledTask(
     public static ScheduledTask pending(String taskId, String tenantId, String leadId, TaskReason source, Channel channel,
             Instant anchorAt, Instant dueAt, String bookingId, String templateId, Map<String, String> context) {
         return new ScheduledTask(taskId, tenantId, leadId, source, channel, TaskStatus.PENDING, anchorAt, dueAt, dueAt, 1,
-                bookingId, null, null, templateId, null, null, context, null, anchorAt, null, null);
+                bookingId, null, null, templateId, null, null, context, null, anchorAt, null, null, null, false);
     }
 
     /** A new pending step of a sequence enrollment; its template, subject and body come from the step. */
@@ -57,7 +63,20 @@ public record ScheduledTask(
             String body) {
         return new ScheduledTask(taskId, tenantId, leadId, TaskReason.SEQUENCE, channel, TaskStatus.PENDING, anchorAt,
                 dueAt, dueAt, 1, null, sequenceId, stepIndex, templateId, subject, body, Map.of(), null, anchorAt, null,
-                null);
+                null, null, false);
+    }
+
+    /**
+     * A new pending occurrence of recurring step {@code stepIndex}, due at {@code dueAt}; its template context carries
+     * {@code occurrence} (the local date-time) and {@code occurrenceNumber}.
+     */
+    public static ScheduledTask ofOccurrence(String taskId, String tenantId, String leadId, String sequenceId,
+            int stepIndex, Channel channel, Instant anchorAt, RecurrencePolicy.Occurrence occurrence, Instant dueAt,
+            boolean windowExempt, String templateId, String subject, String body) {
+        return new ScheduledTask(taskId, tenantId, leadId, TaskReason.SEQUENCE, channel, TaskStatus.PENDING, anchorAt,
+                dueAt, dueAt, 1, null, sequenceId, stepIndex, templateId, subject, body,
+                Map.of("occurrence", occurrence.key(), "occurrenceNumber", Integer.toString(occurrence.number())),
+                null, anchorAt, null, null, occurrence, windowExempt);
     }
 
     /** The reason an emission carries: the source, or RETRY for a later attempt. */
@@ -68,13 +87,13 @@ public record ScheduledTask(
     public ScheduledTask withStatus(TaskStatus newStatus, Instant at, String detail) {
         return new ScheduledTask(taskId, tenantId, leadId, source, channel, newStatus, anchorAt, originalDueAt, dueAt,
                 attempt, bookingId, sequenceId, stepIndex, templateId, subject, body, context, emittedAt, at, detail,
-                lastCommandId);
+                lastCommandId, occurrence, windowExempt);
     }
 
     public ScheduledTask emitted(Instant at) {
         return new ScheduledTask(taskId, tenantId, leadId, source, channel, TaskStatus.EMITTED, anchorAt, originalDueAt,
                 dueAt, attempt, bookingId, sequenceId, stepIndex, templateId, subject, body, context, at, at, null,
-                lastCommandId);
+                lastCommandId, occurrence, windowExempt);
     }
 
     /** The same task moved: new anchor and due times, back to PENDING (a reschedule or a re-armed cancel). */
@@ -82,20 +101,20 @@ public record ScheduledTask(
             Map<String, String> newContext, Instant at) {
         return new ScheduledTask(taskId, tenantId, leadId, source, channel, TaskStatus.PENDING, newAnchorAt,
                 newOriginalDueAt, newDueAt, attempt, bookingId, sequenceId, stepIndex, templateId, subject, body,
-                newContext, null, at, null, lastCommandId);
+                newContext, null, at, null, lastCommandId, occurrence, windowExempt);
     }
 
     /** The next attempt of a FAILED/DEAD task, due at {@code dueAt}. */
     public ScheduledTask nextAttempt(Instant newDueAt, Instant at, String commandId) {
         return new ScheduledTask(taskId, tenantId, leadId, source, channel, TaskStatus.PENDING, anchorAt, originalDueAt,
                 newDueAt, attempt + 1, bookingId, sequenceId, stepIndex, templateId, subject, body, context, null, at,
-                null, commandId);
+                null, commandId, occurrence, windowExempt);
     }
 
     /** The task without anything personal (a manual note lives in the context): for erased leads. */
     public ScheduledTask withoutPersonalData() {
         return new ScheduledTask(taskId, tenantId, leadId, source, channel, status, anchorAt, originalDueAt, dueAt,
                 attempt, bookingId, sequenceId, stepIndex, templateId, null, null, Map.of(), emittedAt, statusAt,
-                statusDetail, lastCommandId);
+                statusDetail, lastCommandId, occurrence, windowExempt);
     }
 }

@@ -31,15 +31,16 @@ import java.util.Set;
  *   <li>DST: window times are local times resolved by java.time like booking starts: a start inside a spring-forward
  *       gap opens later by the gap (02:30 on the New York spring-forward day opens at 03:30 EDT); a start inside a
  *       fall-back overlap opens at the earlier of the two instants.</li>
- *   <li>Exempt: manual tasks ({@code ScheduleTask} names an explicit time, chosen by a person) and booking calls (the
- *       meeting time wins) unless the tenant sets {@code sendWindowAppliesToBookings}. Quotas still apply to both.</li>
+ *   <li>Exempt: manual tasks ({@code ScheduleTask} names an explicit time, chosen by a person), booking calls (the
+ *       meeting time wins) unless the tenant sets {@code sendWindowAppliesToBookings}, and occurrences of recurring
+ *       steps without {@code inSendWindow} (their schedule names the local time). Quotas still apply to all.</li>
  * </ul>
  */
 public final class SendWindowPolicy {
 
     /** The due-time adjuster of the scheduler: the send window applied to the policy's due time. */
     public static final DueTimeAdjuster ADJUSTER = (task, settings, leadTimezone) ->
-            appliesTo(task.source(), task.channel(), settings)
+            !task.windowExempt() && appliesTo(task.source(), task.channel(), settings)
                     ? nextAllowed(task.originalDueAt(), settings, leadTimezone) : task.originalDueAt();
 
     private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm")
@@ -59,7 +60,10 @@ public final class SendWindowPolicy {
         }
     }
 
-    /** Whether send windows move a task of this source and channel for this tenant. */
+    /**
+     * Whether send windows move a task of this source and channel for this tenant (a recurring step's occurrence
+     * without {@code inSendWindow} is exempt too: {@link ScheduledTask#windowExempt()}).
+     */
     public static boolean appliesTo(TaskReason source, Channel channel, TenantSettings settings) {
         if (source == TaskReason.MANUAL) {
             return false;

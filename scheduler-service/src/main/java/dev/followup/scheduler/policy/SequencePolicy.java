@@ -5,11 +5,16 @@ import dev.followup.events.v1.Channel;
 import dev.followup.events.v1.ReceiptStatus;
 import dev.followup.events.v1.SequenceDefinition;
 import dev.followup.events.v1.SequenceStep;
+import dev.followup.events.v1.StepRepeat;
 import dev.followup.events.v1.StepType;
+import dev.followup.events.v1.TenantSettings;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Sequence rules. An {@code EnrollInSequence} schedules the first step at {@code startAt} (else the command's
@@ -24,6 +29,11 @@ import java.util.Optional;
  * </ul>
  * Re-enrolling while an enrollment is active changes nothing; after it ended, a command issued later than the end
  * (and not the one that started it) starts enrollment number n + 1, with new task ids.
+ *
+ * <p>A recurring step ({@code repeat}, see {@link RecurrencePolicy}) runs as one task per occurrence: the first is
+ * scheduled like a step, each next one when the previous one is emitted (not on its receipt, so a slow executor does
+ * not shift the schedule), and the sequence goes on from the last occurrence's receipt. Receipts of earlier
+ * occurrences record their outcome only.
  */
 public final class SequencePolicy {
 
@@ -49,7 +59,8 @@ public final class SequencePolicy {
      * @throws InvalidInputException if the sequence is unknown or one of its step delays is invalid
      */
     public static EnrollDecision enroll(Enrollment last, SequenceDefinition definition, String tenantId, String leadId,
-            String sequenceId, String commandId, Instant issuedAt, Instant startAt, LeadProfile profile) {
+            String sequenceId, String commandId, Instant issuedAt, Instant startAt, LeadProfile profile,
+            TenantSettings tenant) {
         if (definition == null) {
             throw new InvalidInputException("sequenceId '" + sequenceId + "' is not a sequence of tenant '" + tenantId
                     + "' (never defined, or deleted)");
@@ -60,6 +71,7 @@ public final class SequencePolicy {
         // a broken definition is refused before it starts, not half-way through
         for (int i = 0; i < definition.getSteps().size(); i++) {
             delay(definition, i, definition.getSteps().get(i).getDelay());
+            repeat(definition, i);
         }
         if (last != null && last.isActive()) {
             return new EnrollDecision.Ignore("already enrolled (enrollment " + last.number() + ")");
@@ -71,7 +83,7 @@ public final class SequencePolicy {
         Instant start = startAt != null ? startAt : issuedAt;
         Enrollment enrollment = Enrollment.started(tenantId, leadId, sequenceId, last == null ? 1 : last.number() + 1,
                 commandId, start, issuedAt);
-        return new EnrollDecision.Start(advance(definition, enrollment, 0, start, issuedAt, profile));
+        return new EnrollDecision.Start(advance(definition, enrollment, 0, start, issuedAt, profile, tenant));
     }
 
     /**
@@ -79,16 +91,21 @@ public final class SequencePolicy {
      * current step of an active enrollment. An invalid next step stops the enrollment (the receipt is not at fault).
      */
     public static Optional<Transition> afterReceipt(Enrollment enrollment, String taskId, ReceiptStatus status,
-            Instant completedAt, String error, SequenceDefinition definition, LeadProfile profile) {
+            Instant completedAt, String error, SequenceDefinition definition, LeadProfile profile,
+            TenantSettings tenant) {
         if (enrollment == null || !enrollment.isActive() || !taskId.equals(enrollment.taskId())) {
             return Optional.empty();
+        }
+        if (enrollment.occurrence() != null && !Integer.valueOf(0).equals(enrollment.remaining())) {
+            return Optional.empty(); // an occurrence that is not the last: the next one is already scheduled
         }
         if (status == ReceiptStatus.FAILED || status == ReceiptStatus.DEAD) {
             return Optional.of(new Transition(enrollment.ended(EnrollmentStatus.FAILED, completedAt,
                     "step " + enrollment.step() + " " + status + (error == null ? "" : ": " + error)), null));
         }
         try {
-            return Optional.of(advance(definition, enrollment, enrollment.step() + 1, completedAt, completedAt, profile));
+            return Optional.of(advance(definition, enrollment, enrollment.step() + 1, completedAt, completedAt, profile,
+                    tenant));
         } catch (InvalidInputException e) {
             return Optional.of(new Transition(enrollment.ended(EnrollmentStatus.STOPPED, completedAt, e.getMessage()),
                     null));
@@ -104,11 +121,45 @@ public final class SequencePolicy {
     }
 
     /**
+     * What the emission of occurrence task {@code taskId} does to {@code enrollment}: the next occurrence of its step,
+     * read from the definition current now (so an edit or a stop applies to every later run), or, after the last one,
+     * the enrollment waits for that occurrence's receipt to go on. Empty when {@code taskId} is not the current
+     * occurrence of an active enrollment (a replay, a late answer).
+     */
+    public static Optional<Transition> afterOccurrenceEmitted(Enrollment enrollment, String taskId, Instant emittedAt,
+            SequenceDefinition definition, LeadProfile profile, TenantSettings tenant) {
+        if (enrollment == null || !enrollment.isActive() || !taskId.equals(enrollment.taskId())
+                || enrollment.occurrence() == null) {
+            return Optional.empty();
+        }
+        int index = enrollment.step();
+        if (withdrawn(definition).isPresent() || index >= definition.getSteps().size()
+                || definition.getSteps().get(index).getRepeat() == null
+                || definition.getSteps().get(index).getType() == StepType.WAIT) {
+            // no further occurrence; the receipt of this one decides what comes next
+            return Optional.of(new Transition(enrollment.afterLastOccurrence(emittedAt), null));
+        }
+        SequenceStep step = definition.getSteps().get(index);
+        try {
+            RecurrencePolicy.Rule rule = repeat(definition, index);
+            ZoneId zone = zone(tenant, profile);
+            Set<DayOfWeek> days = SendWindowPolicy.workingDays(tenant.getWorkingDays());
+            return Optional.of(RecurrencePolicy.next(rule, enrollment.occurrence(), zone, days)
+                    .map(next -> occurrence(enrollment, index, step, rule, next, zone, days, emittedAt, profile))
+                    .orElseGet(() -> new Transition(enrollment.afterLastOccurrence(emittedAt), null)));
+        } catch (InvalidInputException e) {
+            return Optional.of(new Transition(enrollment.ended(EnrollmentStatus.STOPPED, emittedAt, e.getMessage()),
+                    null));
+        }
+    }
+
+    /**
      * The first non-WAIT step at or after {@code from}, due at {@code anchor} plus the delays of the WAIT steps
-     * before it and its own; COMPLETED when there is none.
+     * before it and its own (a recurring step: its first occurrence at or after that time); COMPLETED when there is
+     * none. A recurring step without any occurrence (its {@code until} passed) is skipped like a WAIT step.
      */
     static Transition advance(SequenceDefinition definition, Enrollment enrollment, int from, Instant anchor,
-            Instant at, LeadProfile profile) {
+            Instant at, LeadProfile profile, TenantSettings tenant) {
         Optional<String> withdrawn = withdrawn(definition);
         if (withdrawn.isPresent()) {
             return new Transition(enrollment.ended(EnrollmentStatus.STOPPED, at, withdrawn.get()), null);
@@ -126,6 +177,17 @@ public final class SequencePolicy {
                 return new Transition(enrollment.ended(EnrollmentStatus.STOPPED, at,
                         "step " + i + ": " + channel + " is blocked for the lead"), null);
             }
+            if (step.getRepeat() != null) {
+                RecurrencePolicy.Rule rule = repeat(definition, i);
+                ZoneId zone = zone(tenant, profile);
+                Set<DayOfWeek> days = SendWindowPolicy.workingDays(tenant.getWorkingDays());
+                Optional<RecurrencePolicy.Occurrence> first = RecurrencePolicy.first(rule, anchor.plus(delay), zone,
+                        days);
+                if (first.isEmpty()) {
+                    continue;
+                }
+                return occurrence(enrollment, i, step, rule, first.get(), zone, days, at, profile);
+            }
             String taskId = TaskIds.sequenceStep(enrollment.tenantId(), enrollment.leadId(), enrollment.sequenceId(),
                     enrollment.number(), i);
             ScheduledTask task = ScheduledTask.sequenceStep(taskId, enrollment.tenantId(), enrollment.leadId(),
@@ -134,6 +196,40 @@ public final class SequencePolicy {
             return new Transition(enrollment.atStep(i, taskId, at), task);
         }
         return new Transition(enrollment.ended(EnrollmentStatus.COMPLETED, at, null), null);
+    }
+
+    /** The task of occurrence {@code o} of recurring step {@code index}, and the enrollment at it. */
+    private static Transition occurrence(Enrollment enrollment, int index, SequenceStep step,
+            RecurrencePolicy.Rule rule, RecurrencePolicy.Occurrence o, ZoneId zone, Set<DayOfWeek> days, Instant at,
+            LeadProfile profile) {
+        Channel channel = Channel.valueOf(step.getType().name());
+        if (profile.blocks(channel)) {
+            return new Transition(enrollment.ended(EnrollmentStatus.STOPPED, at,
+                    "step " + index + ": " + channel + " is blocked for the lead"), null);
+        }
+        String taskId = TaskIds.occurrence(enrollment.tenantId(), enrollment.leadId(), enrollment.sequenceId(),
+                enrollment.number(), index, o.key());
+        ScheduledTask task = ScheduledTask.ofOccurrence(taskId, enrollment.tenantId(), enrollment.leadId(),
+                enrollment.sequenceId(), index, channel, o.at(), o, o.at(), !rule.inSendWindow(), step.getTemplateId(),
+                step.getSubject(), step.getBody());
+        return new Transition(enrollment.atOccurrence(index, taskId, o,
+                RecurrencePolicy.remaining(rule, o, zone, days), at), task);
+    }
+
+    /** The lead's time zone, else the tenant's. */
+    private static ZoneId zone(TenantSettings tenant, LeadProfile profile) {
+        return profile.timezone() != null ? BookingFollowUpPolicy.zone("lead timezone", profile.timezone())
+                : BookingFollowUpPolicy.zone("tenant settings timezone", tenant.getTimezone());
+    }
+
+    /** The parsed repeat of step {@code index}, or null when the step runs once. */
+    private static RecurrencePolicy.Rule repeat(SequenceDefinition definition, int index) {
+        StepRepeat repeat = definition.getSteps().get(index).getRepeat();
+        if (repeat == null) {
+            return null;
+        }
+        return RecurrencePolicy.rule("sequence " + definition.getTenantId() + ":" + definition.getSequenceId()
+                + " steps[" + index + "].repeat", repeat);
     }
 
     private static Duration delay(SequenceDefinition definition, int index, String value) {

@@ -33,6 +33,16 @@ public final class TaskIds {
                 Integer.toString(stepIndex));
     }
 
+    /**
+     * The occurrence of recurring step {@code stepIndex} at local date-time {@code occurrence} (see
+     * {@link RecurrencePolicy.Occurrence#key()}) in the lead's enrollment number {@code enrollment} in a sequence.
+     */
+    public static String occurrence(String tenantId, String leadId, String sequenceId, int enrollment, int stepIndex,
+            String occurrence) {
+        return "rc-" + hash("occurrence", tenantId, leadId, sequenceId, Integer.toString(enrollment),
+                Integer.toString(stepIndex), occurrence);
+    }
+
     /** The manual task of a ScheduleTask command. */
     public static String manual(String tenantId, String commandId) {
         return "mt-" + hash("manual", tenantId, commandId);

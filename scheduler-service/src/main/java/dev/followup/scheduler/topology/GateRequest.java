@@ -19,8 +19,9 @@ public record GateRequest(String tenantId, int partition, List<Item> tasks) {
      *
      * @param dueAt        and {@code attempt}: which arming of the task this is (an answer for another one is ignored)
      * @param leadTimezone the lead's IANA zone, for the send window (null: the tenant's)
+     * @param windowExempt the task runs at its own time whatever the send window (a recurring step's occurrence)
      */
     public record Item(String taskId, String leadId, Channel channel, TaskReason source, Instant dueAt, int attempt,
-            String leadTimezone) {
+            String leadTimezone, boolean windowExempt) {
     }
 }

@@ -68,7 +68,8 @@ final class QuotaGateProcessor implements Processor<String, GateRequest, String,
         Usage counters = usage.get(tenantId);
         List<GateDecision.Item> answers = new ArrayList<>(request.tasks().size());
         for (GateRequest.Item task : request.tasks()) {
-            boolean windowed = SendWindowPolicy.appliesTo(task.source(), task.channel(), settings);
+            boolean windowed = !task.windowExempt() && SendWindowPolicy.appliesTo(task.source(), task.channel(),
+                    settings);
             Instant windowOpens = windowed ? inWindow(tenantId, task, settings, now) : now;
             if (windowOpens.isAfter(now)) {
                 answers.add(deferred(task, windowOpens, "outside the send window", "send_window"));

@@ -268,7 +268,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
         LeadProfile profile = profile(key);
         EnrollDecision decision = SequencePolicy.enroll(enrollments.get(enrollmentKey(key, sequenceId)),
                 sequence(key.tenantId(), sequenceId), key.tenantId(), key.leadId(), sequenceId, command.getCommandId(),
-                command.getIssuedAt(), enroll.getStartAt(), profile);
+                command.getIssuedAt(), enroll.getStartAt(), profile, settingsOf(key.tenantId()));
         if (decision instanceof EnrollDecision.Start start) {
             applySequence(key, profile, start.transition(), command.getIssuedAt());
         } else if (decision instanceof EnrollDecision.Ignore ignore) {
@@ -282,9 +282,21 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
         LeadProfile profile = profile(key);
         SequencePolicy.afterReceipt(enrollments.get(enrollmentKey(key, task.sequenceId())), task.taskId(),
                 receipt.getStatus(), receipt.getCompletedAt(), receipt.getError(),
-                sequence(key.tenantId(), task.sequenceId()), profile).ifPresentOrElse(
+                sequence(key.tenantId(), task.sequenceId()), profile, settingsOf(key.tenantId())).ifPresentOrElse(
                         t -> applySequence(key, profile, t, receipt.getCompletedAt()),
                         () -> logNoop("sequence.receipt_ignored", task.taskId(), task));
+    }
+
+    /**
+     * Schedules the next occurrence of a recurring step when the current one is emitted (from the definition as it is
+     * now), in the same transaction as the emission: a restart or replay can neither skip nor repeat one.
+     */
+    private void onOccurrenceEmitted(LeadKey key, ScheduledTask task, Instant now) {
+        LeadProfile profile = profile(key);
+        SequencePolicy.afterOccurrenceEmitted(enrollments.get(enrollmentKey(key, task.sequenceId())), task.taskId(),
+                now, sequence(key.tenantId(), task.sequenceId()), profile, settingsOf(key.tenantId())).ifPresentOrElse(
+                        t -> applySequence(key, profile, t, now),
+                        () -> logNoop("sequence.occurrence_ignored", task.taskId(), task));
     }
 
     private void applySequence(LeadKey key, LeadProfile profile, Transition transition, Instant at) {
@@ -338,7 +350,8 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
         };
         log.atInfo().setMessage(event).addKeyValue("tenantId", e.tenantId()).addKeyValue("leadId", e.leadId())
                 .addKeyValue("sequenceId", e.sequenceId()).addKeyValue("enrollment", e.number())
-                .addKeyValue("step", e.step()).addKeyValue("detail", e.statusDetail()).log();
+                .addKeyValue("step", e.step()).addKeyValue("occurrence", e.occurrence() == null ? null : e.occurrence().number())
+                .addKeyValue("detail", e.statusDetail()).log();
     }
 
     static String enrollmentKey(LeadKey key, String sequenceId) {
@@ -544,7 +557,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
     private GateRequest.Item gateItem(ScheduledTask task) {
         LeadProfile profile = profiles.get(LeadKey.of(task.tenantId(), task.leadId()).toString());
         return new GateRequest.Item(task.taskId(), task.leadId(), task.channel(), task.source(), task.dueAt(),
-                task.attempt(), profile == null ? null : profile.timezone());
+                task.attempt(), profile == null ? null : profile.timezone(), task.windowExempt());
     }
 
     /** One request record per tenant and tick, in due order (chunked so a record stays well below 1 MB). */
@@ -619,6 +632,9 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
         String key = LeadKey.of(task.tenantId(), task.leadId()).toString();
         context.forward(new Record<>(key, (Object) due, now.toEpochMilli()), SchedulerTopology.dueTaskSink(task.channel()));
         tasks.put(task.taskId(), task.emitted(now));
+        if (task.occurrence() != null) {
+            onOccurrenceEmitted(LeadKey.of(task.tenantId(), task.leadId()), task, now);
+        }
         Duration lag = Duration.between(task.dueAt(), now);
         events.taskEmitted(task.channel(), lag);
         log.atDebug().setMessage("task.emitted").addKeyValue("taskId", task.taskId())

@@ -7,6 +7,7 @@ import dev.followup.events.v1.ReceiptStatus;
 import dev.followup.events.v1.SequenceDefinition;
 import dev.followup.events.v1.SequenceStep;
 import dev.followup.events.v1.StepType;
+import dev.followup.events.v1.TenantSettings;
 import dev.followup.scheduler.policy.SequencePolicy.EnrollDecision;
 import dev.followup.scheduler.policy.SequencePolicy.Transition;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class SequencePolicyTest {
 
     private static final Instant T0 = Instant.parse("2026-03-02T12:00:00Z");
+    private static final TenantSettings TENANT = TenantSettings.newBuilder().setTenantId("acme").build();
 
     private static SequenceDefinition sequence(SequenceStep... steps) {
         return SequenceDefinition.newBuilder().setTenantId("acme").setSequenceId("seq").setName("Seq")
@@ -29,7 +31,7 @@ class SequencePolicyTest {
 
     private static Transition start(SequenceDefinition definition, LeadProfile profile) {
         EnrollDecision decision = SequencePolicy.enroll(null, definition, "acme", "lead-1", "seq", "cmd-1", T0, null,
-                profile);
+                profile, TENANT);
         assertThat(decision).isInstanceOf(EnrollDecision.Start.class);
         return ((EnrollDecision.Start) decision).transition();
     }
@@ -51,7 +53,7 @@ class SequencePolicyTest {
         Transition first = start(definition, LeadProfile.UNKNOWN);
         Instant receivedAt = T0.plusSeconds(60);
         Transition after = SequencePolicy.afterReceipt(first.enrollment(), first.task().taskId(), ReceiptStatus.SKIPPED,
-                receivedAt, null, definition, LeadProfile.UNKNOWN).orElseThrow();
+                receivedAt, null, definition, LeadProfile.UNKNOWN, TENANT).orElseThrow();
         assertThat(after.task()).isNull();
         assertThat(after.enrollment().status()).isEqualTo(EnrollmentStatus.COMPLETED);
         assertThat(after.enrollment().statusAt()).isEqualTo(receivedAt);
@@ -62,7 +64,7 @@ class SequencePolicyTest {
         SequenceDefinition definition = sequence(step(StepType.EMAIL, "0m"), step(StepType.SMS, "1h"));
         Transition first = start(definition, LeadProfile.UNKNOWN);
         assertThat(SequencePolicy.afterReceipt(first.enrollment(), "sq-other", ReceiptStatus.SENT, T0, null, definition,
-                LeadProfile.UNKNOWN)).isEmpty();
+                LeadProfile.UNKNOWN, TENANT)).isEmpty();
     }
 
     @Test
@@ -80,11 +82,11 @@ class SequencePolicyTest {
                 .ended(EnrollmentStatus.STOPPED, T0.plusSeconds(60), "lead engaged: REPLIED");
 
         assertThat(SequencePolicy.enroll(ended, definition, "acme", "lead-1", "seq", "cmd-2", T0.plusSeconds(30), null,
-                LeadProfile.UNKNOWN)).isInstanceOf(EnrollDecision.Ignore.class);
+                LeadProfile.UNKNOWN, TENANT)).isInstanceOf(EnrollDecision.Ignore.class);
         assertThat(SequencePolicy.enroll(ended, definition, "acme", "lead-1", "seq", "cmd-1", T0.plusSeconds(90), null,
-                LeadProfile.UNKNOWN)).as("the command that started it, replayed").isInstanceOf(EnrollDecision.Ignore.class);
+                LeadProfile.UNKNOWN, TENANT)).as("the command that started it, replayed").isInstanceOf(EnrollDecision.Ignore.class);
         EnrollDecision again = SequencePolicy.enroll(ended, definition, "acme", "lead-1", "seq", "cmd-2",
-                T0.plusSeconds(90), null, LeadProfile.UNKNOWN);
+                T0.plusSeconds(90), null, LeadProfile.UNKNOWN, TENANT);
         assertThat(again).isInstanceOfSatisfying(EnrollDecision.Start.class, s -> {
             assertThat(s.transition().enrollment().number()).isEqualTo(2);
             assertThat(s.transition().task().taskId()).isEqualTo(TaskIds.sequenceStep("acme", "lead-1", "seq", 2, 0));

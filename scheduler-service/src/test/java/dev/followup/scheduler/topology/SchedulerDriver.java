@@ -29,6 +29,7 @@ import dev.followup.events.v1.RetryTask;
 import dev.followup.events.v1.ScheduleTask;
 import dev.followup.events.v1.SequenceDefinition;
 import dev.followup.events.v1.SequenceStep;
+import dev.followup.events.v1.StepRepeat;
 import dev.followup.events.v1.StepType;
 import dev.followup.events.v1.TenantSettings;
 import dev.followup.events.SequenceKey;
@@ -136,6 +137,18 @@ final class SchedulerDriver implements AutoCloseable {
     static SequenceStep step(StepType type, String delay, String templateId, String subject, String body) {
         return SequenceStep.newBuilder().setType(type).setDelay(delay).setTemplateId(templateId).setSubject(subject)
                 .setBody(body).build();
+    }
+
+    /** A recurring step: one task per occurrence of {@code repeat}. */
+    static SequenceStep repeating(StepType type, String delay, StepRepeat repeat) {
+        return SequenceStep.newBuilder().setType(type).setDelay(delay).setTemplateId("tpl-" + type).setRepeat(repeat)
+                .build();
+    }
+
+    /** Captures {@code leadId} with time zone {@code timezone} (null: the tenant's). */
+    void capturedIn(String leadId, String timezone) {
+        leadEvent(leadId, now, LeadCaptured.newBuilder().setName("Ada " + leadId).setEmail(leadId + "@example.com")
+                .setTimezone(timezone).build());
     }
 
     /** Defines (or redefines) sequence {@code sequenceId} of the tenant. */
@@ -296,6 +309,14 @@ final class SchedulerDriver implements AutoCloseable {
 
     LeadProfile profile(String leadId) {
         return driver.<String, LeadProfile>getKeyValueStore(SchedulerTopology.LEAD_PROFILES_STORE).get(key(leadId));
+    }
+
+    /** The earliest due time in the due index, or null when no task is pending. */
+    Instant nextDueAt() {
+        try (var it = driver.<org.apache.kafka.common.utils.Bytes, byte[]>getKeyValueStore(
+                SchedulerTopology.DUE_INDEX_STORE).all()) {
+            return it.hasNext() ? Instant.ofEpochMilli(DueIndexKey.parse(it.next().key).dueMillis()) : null;
+        }
     }
 
     long dueIndexSize() {

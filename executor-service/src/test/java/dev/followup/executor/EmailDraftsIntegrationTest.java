@@ -49,6 +49,8 @@ import org.springframework.test.context.DynamicPropertySource;
 class EmailDraftsIntegrationTest {
 
     private static final String USER = "drafts@acme.test";
+    /** The proxied mailboxes' own user, so their drafts never mix with the other tests' mailbox. */
+    private static final String CUT_USER = "cut@acme.test";
     private static final Path DATA = Path.of("target", "test-data", "email-" + UUID.randomUUID());
 
     @RegisterExtension
@@ -67,6 +69,37 @@ class EmailDraftsIntegrationTest {
         r.add("followup.executor.mailboxes.acme.tls", () -> "none");
         r.add("followup.executor.mailboxes.acme.username", () -> USER);
         r.add("followup.executor.mailboxes.acme.password", () -> "secret");
+        for (String ref : List.of("cut-request", "cut-answer")) {
+            r.add("followup.executor.mailboxes." + ref + ".host", () -> "127.0.0.1");
+            r.add("followup.executor.mailboxes." + ref + ".port", () -> proxy(ref).port());
+            r.add("followup.executor.mailboxes." + ref + ".tls", () -> "none");
+            r.add("followup.executor.mailboxes." + ref + ".username", () -> CUT_USER);
+            r.add("followup.executor.mailboxes." + ref + ".password", () -> "secret");
+        }
+    }
+
+    private static final Map<String, DroppingTcpProxy> proxies = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** IMAP through a proxy that cuts the connection once: mid-APPEND, or right after the server stored the draft. */
+    static DroppingTcpProxy proxy(String ref) {
+        return proxies.computeIfAbsent(ref, r -> {
+            greenMail.setUser(CUT_USER, CUT_USER, "secret");
+            try {
+                return r.equals("cut-request")
+                        ? new DroppingTcpProxy(greenMail.getImap().getPort(), DroppingTcpProxy.Direction.CLIENT_TO_SERVER, "APPEND")
+                        : new DroppingTcpProxy(greenMail.getImap().getPort(), DroppingTcpProxy.Direction.SERVER_TO_CLIENT,
+                                "APPEND completed");
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void closeProxies() throws IOException {
+        for (DroppingTcpProxy p : proxies.values()) {
+            p.close();
+        }
     }
 
     @Autowired
@@ -104,6 +137,39 @@ class EmailDraftsIntegrationTest {
         assertThat(both).extracting(Receipt::getStatus).containsOnly(ReceiptStatus.DRAFTED);
         assertThat(both).extracting(Receipt::getProviderRef).containsOnly(first.getProviderRef());
         assertThat(draftsInMailbox()).hasSize(1);
+    }
+
+    @Test
+    void anImapConnectionCutDuringTheAppendIsRetriedIntoExactlyOneDraft(TestKafka kafka) throws Exception {
+        assertOneDraftDespiteACut(kafka, "cut-request", "cut-task-1");
+    }
+
+    @Test
+    void anImapConnectionCutAfterTheServerStoredTheDraftFindsItOnRetryInsteadOfASecond(TestKafka kafka)
+            throws Exception {
+        assertOneDraftDespiteACut(kafka, "cut-answer", "cut-task-2");
+    }
+
+    private void assertOneDraftDespiteACut(TestKafka kafka, String ref, String taskId) throws Exception {
+        String tenant = "tenant-" + ref;
+        publishSettings(kafka, view, TenantSettings.newBuilder().setTenantId(tenant)
+                .setChannels(Map.of("EMAIL", ChannelSettings.newBuilder().setMailboxRef(ref).build())).build());
+        publishTask(kafka, TestTasks.task(tenant, taskId, Channel.EMAIL).build());
+        Receipt receipt = awaitReceipt(kafka, taskId);
+
+        assertThat(proxy(ref).dropped()).as("the connection was really cut").isEqualTo(1);
+        assertThat(receipt.getStatus()).isEqualTo(ReceiptStatus.DRAFTED);
+        assertThat(receipt.getAttempt()).isEqualTo(2);
+        assertThat(receiptsOf(kafka, taskId)).hasSize(1);
+        long drafts = draftsInMailbox(CUT_USER).stream().filter(m -> {
+            try {
+                String[] ids = m.getHeader("X-Followup-Task-Id");
+                return ids != null && List.of(ids).contains(taskId);
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).count();
+        assertThat(drafts).isEqualTo(1);
     }
 
     @Test
@@ -181,10 +247,14 @@ class EmailDraftsIntegrationTest {
     }
 
     private static List<Message> draftsInMailbox() throws Exception {
+        return draftsInMailbox(USER);
+    }
+
+    private static List<Message> draftsInMailbox(String user) throws Exception {
         Properties props = new Properties();
         Session session = Session.getInstance(props);
         try (Store store = session.getStore("imap")) {
-            store.connect("127.0.0.1", greenMail.getImap().getPort(), USER, "secret");
+            store.connect("127.0.0.1", greenMail.getImap().getPort(), user, "secret");
             Folder folder = store.getFolder("Drafts");
             folder.open(Folder.READ_ONLY);
             Message[] messages = folder.getMessages();

@@ -167,6 +167,52 @@ class WebhookDraftsIntegrationTest {
     }
 
     @Test
+    void aReceiverThatDropsTheConnectionIsRetriedAndDraftedOnce(TestKafka kafka) {
+        String url = receiver.serve("/drop", n -> n == 1 ? WebhookReceiver.DROP : 200);
+        useWebhook(kafka, "wh-drop", Channel.SMS, url, ChannelSettings.newBuilder().setInitialBackoff("PT0.1S"));
+
+        publishTask(kafka, TestTasks.task("wh-drop", "drop-1", Channel.SMS).build());
+        Receipt receipt = awaitReceipt(kafka, "drop-1");
+
+        assertThat(receipt.getStatus()).isEqualTo(ReceiptStatus.DRAFTED);
+        assertThat(receipt.getAttempt()).isEqualTo(2);
+        assertThat(receiver.requests("/drop")).hasSize(2)
+                .allSatisfy(r -> assertThat(r.header("Idempotency-Key")).isEqualTo("drop-1"));
+        assertThat(receiptsOf(kafka, "drop-1")).hasSize(1);
+    }
+
+    @Test
+    void aRedirectIsNotFollowedAndFailsAtOnce(TestKafka kafka) {
+        String url = receiver.serve("/moved", n -> 302);
+        useWebhook(kafka, "wh-moved", Channel.CALL, url, ChannelSettings.newBuilder().setInitialBackoff("PT0.1S"));
+
+        publishTask(kafka, TestTasks.task("wh-moved", "moved-1", Channel.CALL).build());
+        Receipt receipt = awaitReceipt(kafka, "moved-1");
+
+        assertThat(receipt.getStatus()).isEqualTo(ReceiptStatus.FAILED);
+        assertThat(receipt.getAttempt()).isEqualTo(1);
+        assertThat(receipt.getError()).contains("HTTP 302").contains("redirects are not followed");
+        assertThat(receiver.requests("/moved")).hasSize(1);
+    }
+
+    @Test
+    void aTenMegabyteAnswerIsCutAndTheDraftCountsOnce(TestKafka kafka) {
+        String url = receiver.serve("/huge", n -> WebhookReceiver.HUGE);
+        useWebhook(kafka, "wh-huge", Channel.SMS, url, ChannelSettings.newBuilder().setInitialBackoff("PT0.1S"));
+
+        publishTask(kafka, TestTasks.task("wh-huge", "huge-1", Channel.SMS).build());
+        publishTask(kafka, TestTasks.task("wh-huge", "huge-2", Channel.SMS).build());
+        Receipt first = awaitReceipt(kafka, "huge-1");
+        Receipt second = awaitReceipt(kafka, "huge-2");
+
+        assertThat(first.getStatus()).isEqualTo(ReceiptStatus.DRAFTED);
+        assertThat(first.getAttempt()).isEqualTo(1);
+        assertThat(second.getStatus()).as("the consumer goes on").isEqualTo(ReceiptStatus.DRAFTED);
+        assertThat(receiver.requests("/huge")).hasSize(2);
+        assertThat(receiptsOf(kafka, "huge-1")).hasSize(1);
+    }
+
+    @Test
     void aSlowDraftDoesNotHoldUpTheTasksBehindItInItsPartition(TestKafka kafka) {
         // the webhook answers the first task only once the second one, behind it in the same partition (same lead),
         // has been sent: the consumer must go on polling and drafting while the first task is in flight. A consumer

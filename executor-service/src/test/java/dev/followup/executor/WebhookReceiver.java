@@ -33,6 +33,10 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** Answers 0 mean: hang until released (or 10 s), then 200. */
     public static final int HANG = 0;
+    /** Answer -1 means: read the request, then close the connection without a word. */
+    public static final int DROP = -1;
+    /** Answer -2 means: 200 with a 10 MB body. */
+    public static final int HUGE = -2;
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -91,6 +95,25 @@ public final class WebhookReceiver implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             status = 200;
+        }
+        if (status == DROP) {
+            exchange.close(); // before any response header: the server closes the connection
+            return;
+        }
+        if (status == HUGE) {
+            byte[] chunk = ("{\"id\":\"huge\",\"pad\":\"" + "x".repeat(1024 * 1024)).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (int i = 0; i < 10; i++) {
+                    out.write(chunk);
+                }
+            } catch (IOException e) {
+                // the client stopped reading after its cap: expected
+            }
+            return;
+        }
+        if (status / 100 == 3) {
+            exchange.getResponseHeaders().add("Location", "http://127.0.0.1:9/elsewhere");
         }
         byte[] answer = status / 100 == 2 ? ("{\"id\":\"draft-" + log.size() + "\",\"link\":\"https://crm.example/d/"
                 + log.size() + "\"}").getBytes(StandardCharsets.UTF_8) : "{}".getBytes(StandardCharsets.UTF_8);

@@ -3,27 +3,41 @@ package dev.followup.executor.provider;
 import dev.followup.events.v1.ChannelSettings;
 import dev.followup.events.v1.DueTask;
 import dev.followup.executor.content.RenderedDraft;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * SMS and call drafts for the tenant's system (CRM, dialer, n8n...): the JSON draft POSTed to the channel's
  * {@code webhookUrl}, signed as DESIGN §6 says, with {@code Idempotency-Key: <taskId>} on every attempt. Any 2xx
- * is success; 4xx other than 408/429 is permanent; 408, 429, 5xx, I/O errors and timeouts are retried.
+ * is success; 4xx other than 408/429 is permanent; 408, 429, 5xx, I/O errors and timeouts are retried. Redirects are
+ * not followed (the signed draft would go to a host the tenant did not configure): a 3xx is permanent. The answer is
+ * bounded in time (the read timeout covers headers and body) and in size (the first {@value #MAX_ANSWER_BYTES} bytes
+ * are kept, the rest is not read), so a hanging, trickling or huge answer never holds a worker or its memory.
  */
 public final class WebhookDraftPoster implements DraftProvider {
 
     public static final String SIGNATURE_HEADER = "X-Followup-Signature";
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+
+    /** Bytes of a webhook's answer that are read (for its {@code id} and {@code link}); the rest is discarded. */
+    public static final int MAX_ANSWER_BYTES = 64 * 1024;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -59,14 +73,21 @@ public final class WebhookDraftPoster implements DraftProvider {
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         HttpResponse<String> response;
+        CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request, info -> new CappedBody(MAX_ANSWER_BYTES));
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw ProviderFailure.retriable("webhook timed out (" + e.getMessage() + ")", e);
-        } catch (IOException e) {
-            throw ProviderFailure.retriable("webhook request failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+            response = exchange.get(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw ProviderFailure.retriable("webhook timed out (no complete answer within " + readTimeout + ")", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                throw ProviderFailure.retriable("webhook timed out (" + cause.getMessage() + ")", cause);
+            }
+            throw ProviderFailure.retriable("webhook request failed: " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : " " + cause.getMessage()), cause);
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw ProviderFailure.retriable("interrupted while calling the webhook", e);
         }
@@ -75,6 +96,9 @@ public final class WebhookDraftPoster implements DraftProvider {
             return resultOf(response);
         }
         String message = "webhook answered HTTP " + status;
+        if (status >= 300 && status < 400) {
+            throw ProviderFailure.permanent(message + " (redirects are not followed: configure the final URL)");
+        }
         if (status >= 400 && status < 500 && status != 408 && status != 429) {
             throw ProviderFailure.permanent(message);
         }
@@ -114,6 +138,60 @@ public final class WebhookDraftPoster implements DraftProvider {
             link = response.headers().firstValue("Location").orElse(null);
         }
         return new DraftResult(ref, link);
+    }
+
+    /** Keeps the first {@code max} bytes of a body, then cancels the rest of it (the connection is closed). */
+    private static final class CappedBody implements HttpResponse.BodySubscriber<String> {
+
+        private final int max;
+        private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        private final CompletableFuture<String> body = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        CappedBody(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public CompletionStage<String> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer b : buffers) {
+                int n = Math.min(b.remaining(), max - kept.size());
+                byte[] bytes = new byte[n];
+                b.get(bytes);
+                kept.write(bytes, 0, n);
+            }
+            if (kept.size() >= max) {
+                subscription.cancel();
+                complete();
+            } else {
+                subscription.request(1);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            body.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            complete();
+        }
+
+        private void complete() {
+            body.complete(kept.toString(StandardCharsets.UTF_8));
+        }
     }
 
     private static String text(JsonNode node, String field) {

@@ -17,7 +17,7 @@ public class ApiConfiguration {
     @Bean
     FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(AuthProperties auth) {
         FilterRegistrationBean<ApiKeyFilter> registration = new FilterRegistrationBean<>(new ApiKeyFilter(auth));
-        registration.addUrlPatterns("/v1/*");
+        registration.addUrlPatterns("/*");
         return registration;
     }
 

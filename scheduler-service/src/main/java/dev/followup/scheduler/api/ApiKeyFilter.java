@@ -14,8 +14,11 @@ import java.util.Locale;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * {@code Authorization: Bearer <api key>} on {@code /v1/**}: the key's SHA-256 is compared (in constant time) with
- * the configured hashes, and the request carries the key's tenant from then on. Anything else is a 401 problem.
+ * {@code Authorization: Bearer <api key>} on every route of the API port but liveness, readiness and info (so a new
+ * route or actuator endpoint cannot slip in open): the key's SHA-256 is compared (in constant time) with the
+ * configured hashes, and the request carries the key's tenant from then on. Anything else is a 401 problem. On a
+ * separate management port ({@code management.server.port}) this filter is not installed, so Prometheus scrapes
+ * there without a key, as for ingest.
  */
 public class ApiKeyFilter extends OncePerRequestFilter {
 
@@ -32,7 +35,12 @@ public class ApiKeyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/v1/");
+        return isOpen(request.getRequestURI());
+    }
+
+    /** Health (with its liveness and readiness groups) and info answer without a key: probes have none. */
+    static boolean isOpen(String path) {
+        return path.equals("/actuator/health") || path.startsWith("/actuator/health/") || path.equals("/actuator/info");
     }
 
     @Override

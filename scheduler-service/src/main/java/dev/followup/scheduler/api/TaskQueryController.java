@@ -4,6 +4,7 @@ import dev.followup.events.Identifiers;
 import java.util.List;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.client.RestClientException;
@@ -24,7 +25,7 @@ public class TaskQueryController {
         this.queries = queries;
     }
 
-    @GetMapping("/v1/tasks/{taskId}")
+    @GetMapping(path = "/v1/tasks/{taskId}", produces = MediaType.APPLICATION_JSON_VALUE)
     public TaskView task(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant, @PathVariable String taskId,
             @RequestHeader("Authorization") String authorization,
             @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly) {
@@ -33,7 +34,7 @@ public class TaskQueryController {
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "task '" + taskId + "' not found"));
     }
 
-    @GetMapping("/v1/leads/{leadId}/tasks")
+    @GetMapping(path = "/v1/leads/{leadId}/tasks", produces = MediaType.APPLICATION_JSON_VALUE)
     public List<TaskView> leadTasks(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
             @PathVariable String leadId, @RequestHeader("Authorization") String authorization,
             @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly) {
@@ -41,7 +42,7 @@ public class TaskQueryController {
         return queries.leadTasks(tenant, leadId, localOnly, authorization);
     }
 
-    @GetMapping("/v1/leads/{leadId}/enrollments")
+    @GetMapping(path = "/v1/leads/{leadId}/enrollments", produces = MediaType.APPLICATION_JSON_VALUE)
     public List<EnrollmentView> leadEnrollments(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
             @PathVariable String leadId, @RequestHeader("Authorization") String authorization,
             @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly) {
@@ -49,7 +50,7 @@ public class TaskQueryController {
         return queries.leadEnrollments(tenant, leadId, localOnly, authorization);
     }
 
-    @GetMapping("/v1/queue")
+    @GetMapping(path = "/v1/queue", produces = MediaType.APPLICATION_JSON_VALUE)
     public QueueView queue(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
             @RequestHeader("Authorization") String authorization,
             @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly) {

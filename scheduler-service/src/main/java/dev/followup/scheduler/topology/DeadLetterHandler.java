@@ -25,6 +25,9 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterHandler.class);
 
+    /** Topics read as global tables by every instance (restored at each start, outside any task). */
+    static final java.util.Set<String> GLOBAL_TOPICS = java.util.Set.of(Topics.TENANT_SETTINGS, Topics.SEQUENCES);
+
     private SchedulerEvents events = SchedulerEvents.NONE;
 
     @Override
@@ -41,7 +44,9 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
                 .addKeyValue("partition", record.partition()).addKeyValue("offset", record.offset())
                 .addKeyValue("error", exception.getMessage()).log();
         events.deadLettered(record.topic());
-        if (!hasDeadLetterTopic(record.topic())) {
+        if (!hasDeadLetterTopic(record.topic()) || GLOBAL_TOPICS.contains(record.topic())) {
+            // the global thread cannot produce (Kafka Streams fails its start on a dead-letter record there):
+            // poison on a global table is skipped, counted and logged, and the tenant keeps its last good record
             return DeserializationExceptionHandler.Response.resume();
         }
         return DeserializationExceptionHandler.Response.resume(List.of(new ProducerRecord<>(

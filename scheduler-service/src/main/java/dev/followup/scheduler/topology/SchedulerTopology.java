@@ -83,6 +83,12 @@ public final class SchedulerTopology {
     static final List<String> INPUT_TOPICS = List.of(Topics.LEAD_EVENTS, Topics.BOOKING_EVENTS, Topics.COMMANDS,
             Topics.RECEIPTS);
 
+    /**
+     * Largest input record (lead events, bookings, commands, receipts) the scheduler accepts, in bytes; larger ones go
+     * to the DLQ. The ingest API caps a request at 256 KB, so legitimate records stay far below it.
+     */
+    public static final int MAX_INPUT_RECORD_BYTES = 256 * 1024;
+
     private SchedulerTopology() {
     }
 
@@ -99,13 +105,13 @@ public final class SchedulerTopology {
                 "sequences-source", new StringDeserializer(), new AvroDeserializer<>(SequenceDefinition.class),
                 Topics.SEQUENCES, "sequences-updater", SequenceDefinitionUpdater::new);
 
-        topology.addSource("lead-events", new StringDeserializer(), new AvroDeserializer<>(LeadEvent.class),
+        topology.addSource("lead-events", new StringDeserializer(), bounded(new AvroDeserializer<>(LeadEvent.class)),
                 Topics.LEAD_EVENTS);
-        topology.addSource("booking-events", new StringDeserializer(), new AvroDeserializer<>(BookingEvent.class),
+        topology.addSource("booking-events", new StringDeserializer(), bounded(new AvroDeserializer<>(BookingEvent.class)),
                 Topics.BOOKING_EVENTS);
-        topology.addSource("commands", new StringDeserializer(), new AvroDeserializer<>(Command.class),
+        topology.addSource("commands", new StringDeserializer(), bounded(new AvroDeserializer<>(Command.class)),
                 Topics.COMMANDS);
-        topology.addSource("receipts", new StringDeserializer(), new AvroDeserializer<>(Receipt.class),
+        topology.addSource("receipts", new StringDeserializer(), bounded(new AvroDeserializer<>(Receipt.class)),
                 Topics.RECEIPTS);
         GateTopics gate = settings.gateTopics();
         topology.addSource("quota-decisions-source", new StringDeserializer(),
@@ -169,6 +175,10 @@ public final class SchedulerTopology {
     static TenantSettings settingsOf(KeyValueStore<String, TenantSettings> store, String tenantId) {
         TenantSettings stored = store.get(tenantId);
         return stored != null ? stored : TenantSettings.newBuilder().setTenantId(tenantId).build();
+    }
+
+    private static <T> BoundedDeserializer<T> bounded(org.apache.kafka.common.serialization.Deserializer<T> inner) {
+        return new BoundedDeserializer<>(inner, MAX_INPUT_RECORD_BYTES);
     }
 
     static String dueTaskSink(Channel channel) {

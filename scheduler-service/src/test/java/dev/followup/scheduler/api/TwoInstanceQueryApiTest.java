@@ -195,7 +195,9 @@ class TwoInstanceQueryApiTest {
     void actuatorShowsReadinessAndSchedulerMetrics() {
         HttpResponse<String> readiness = get(portA, "/actuator/health/readiness", null);
         assertThat(readiness.statusCode()).isEqualTo(200);
-        String prometheus = get(portA, "/actuator/prometheus", null).body();
+        assertThat(get(portA, "/actuator/prometheus", null).statusCode()).as("metrics need a key on the API port")
+                .isEqualTo(401);
+        String prometheus = get(portA, "/actuator/prometheus", ACME).body();
         assertThat(prometheus).contains("followup_scheduler_timers_pending")
                 .contains("followup_scheduler_tasks_emitted_total{").contains("followup_scheduler_firing_lag_seconds");
     }

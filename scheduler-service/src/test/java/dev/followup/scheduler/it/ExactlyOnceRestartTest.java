@@ -143,4 +143,32 @@ class ExactlyOnceRestartTest {
         }
     }
 
+    /**
+     * The global tables (tenant settings, sequences) are read by every instance and restored at every start: poison
+     * there must neither stop a start nor a running app. Undecodable records are skipped (counted by the DLQ metric,
+     * logged as record.dead_lettered), and the tenant keeps its last good settings.
+     */
+    @Test
+    void poisonOnTheGlobalTablesStopsNeitherTheStartNorTheRunningApp(TestKafka kafka) {
+        byte[] garbage = "garbage".getBytes(StandardCharsets.UTF_8);
+        byte[] wrongType = new AvroSerializer<>(Command.class).serialize(Topics.COMMANDS, Command.newBuilder()
+                .setCommandId("c").setTenantId("acme").setLeadId("l").setIssuedAt(Instant.now())
+                .setPayload(ScheduleTask.newBuilder().setChannel(Channel.SMS).setDueAt(Instant.now()).build()).build());
+        kafka.sendBytes(Topics.TENANT_SETTINGS, "acme", garbage);
+        kafka.sendBytes(Topics.SEQUENCES, "acme:welcome", wrongType);
+        KafkaStreams streams = start(kafka);
+        try {
+            kafka.sendBytes(Topics.TENANT_SETTINGS, "acme", wrongType);
+            kafka.sendBytes(Topics.SEQUENCES, "acme:welcome", garbage);
+            Command command = Command.newBuilder().setCommandId("after-poison").setTenantId("acme").setLeadId("lead-p")
+                    .setIssuedAt(Instant.now()).setPayload(ScheduleTask.newBuilder().setChannel(Channel.CALL)
+                            .setDueAt(Instant.now()).build()).build();
+            kafka.send(Topics.COMMANDS, "acme:lead-p", command);
+            kafka.awaitRecords(Topics.dueTasks(Channel.CALL), DueTask.class,
+                    r -> r.value().getLeadId().equals("lead-p"), 1, Duration.ofSeconds(60));
+            assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
+        } finally {
+            close(streams);
+        }
+    }
 }

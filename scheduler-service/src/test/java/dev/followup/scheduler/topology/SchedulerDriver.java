@@ -91,6 +91,7 @@ final class SchedulerDriver implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "driver-state", UUID.randomUUID().toString()).toString());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(DeadLetterHandler.EVENTS_CONFIG, events);
         driver = new TopologyTestDriver(SchedulerTopology.build(schedulerSettings, events), props, START);
         StringSerializer keys = new StringSerializer();
         leads = driver.createInputTopic(Topics.LEAD_EVENTS, keys, new AvroSerializer<>(LeadEvent.class));
@@ -263,6 +264,11 @@ final class SchedulerDriver implements AutoCloseable {
 
     void rawLeadEvent(String key, byte[] bytes) {
         rawLeads.pipeInput(key, bytes, now);
+    }
+
+    /** Any bytes on any input topic (garbage, another record type, an oversize record). */
+    void raw(String topic, String key, byte[] bytes) {
+        driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer()).pipeInput(key, bytes, now);
     }
 
     // ---- outputs and stores ----

@@ -154,13 +154,15 @@ public final class Chaos {
             boolean brokerRestarted = false;
             int kills = 0;
             Instant nextKill = Instant.now().plus(jitter(options.killEvery(), random));
-            Instant deadline = lastDue.plus(options.settle());
+            java.util.concurrent.CompletableFuture<Void> restarting = java.util.concurrent.CompletableFuture.completedFuture(null);
+            Instant hardDeadline = lastDue.plus(options.settle());
             long start = System.currentTimeMillis();
-            // faults until the last task is due (or the kills are spent), then wait for the pipeline to finish
-            while (Instant.now().isBefore(deadline)) {
+            // faults until the last task is due (or the kills are spent); then wait until every task has its receipt,
+            // or nothing new arrived for --stall (what is missing then is lost), at most --settle after the last due
+            while (Instant.now().isBefore(hardDeadline)) {
                 observer.check();
                 Instant now = Instant.now();
-                boolean faultsOver = now.isAfter(lastDue) || (options.kills() > 0 && kills >= options.kills());
+                boolean killsOver = now.isAfter(lastDue) || (options.kills() > 0 && kills >= options.kills());
                 if (!brokerRestarted && !now.isBefore(brokerRestartAt)) {
                     String line = String.format(Locale.ROOT, "+%.0fs broker: SIGTERM", (now.toEpochMilli() - start) / 1e3);
                     boolean clean = broker.stop(Duration.ofSeconds(60));
@@ -169,7 +171,8 @@ public final class Chaos {
                     System.out.println(line);
                     faultLog.add(line);
                     brokerRestarted = true;
-                } else if (!faultsOver && !now.isBefore(nextKill)) {
+                } else if (!killsOver && restarting.isDone() && !now.isBefore(nextKill)) {
+                    restarting.join(); // a restart that never got ready fails the run here
                     boolean scheduler = kills % 2 == 0;
                     Instance victim = instances.get((scheduler ? 0 : 2) + random.nextInt(2));
                     victim.process.kill();
@@ -179,11 +182,28 @@ public final class Chaos {
                             victim.name);
                     System.out.println(line);
                     faultLog.add(line);
-                    victim.awaitReady();
+                    // the next kill comes --kill-every after this instance is back
+                    restarting = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                        try {
+                            victim.awaitReady();
+                        } catch (IOException | InterruptedException e) {
+                            throw new java.util.concurrent.CompletionException(e);
+                        }
+                    });
+                    nextKill = Instant.MAX;
+                } else if (restarting.isDone() && nextKill.equals(Instant.MAX)) {
+                    restarting.join();
                     nextKill = Instant.now().plus(jitter(options.killEvery(), random));
-                } else if (brokerRestarted && faultsOver && observer.tasksWithReceipt() >= expected
-                        && System.currentTimeMillis() - observer.lastArrival() > 10_000) {
-                    break; // everything arrived and nothing more for 10 s
+                } else if (brokerRestarted && killsOver && restarting.isDone() && now.isAfter(lastDue)) {
+                    long quietMillis = System.currentTimeMillis() - observer.lastArrival();
+                    if (observer.tasksWithReceipt() >= expected && quietMillis > 10_000) {
+                        break; // everything arrived and nothing more for 10 s
+                    }
+                    if (quietMillis > options.stall().toMillis()) {
+                        System.out.printf(Locale.ROOT, "nothing arrived for %d s: what is missing now is lost%n",
+                                quietMillis / 1000);
+                        break;
+                    }
                 }
                 for (Instance instance : instances) {
                     if (!instance.process.isAlive()) {

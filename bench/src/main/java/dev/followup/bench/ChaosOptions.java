@@ -22,10 +22,11 @@ import java.util.Set;
  * @param kills          how many kills at most (0: until the last task is due); kinds alternate, scheduler first
  * @param brokerRestart  the broker is restarted (SIGTERM, then started again) this long after the first due time
  * @param settle         after the last due time, how long to wait at most for the pipeline to finish
+ * @param stall          after the faults, the run ends when nothing new arrived for this long
  * @param seed           the random seed of the kills (the run prints it)
  */
 record ChaosOptions(Path schedulerJar, Path executorJar, String kafkaClasspath, Path outDir, int leads, Duration spread,
-        Duration lead, Duration killEvery, int kills, Duration brokerRestart, Duration settle, long seed) {
+        Duration lead, Duration killEvery, int kills, Duration brokerRestart, Duration settle, Duration stall, long seed) {
 
     static final String USAGE = """
             Usage: ./followup chaos [options]
@@ -43,7 +44,8 @@ record ChaosOptions(Path schedulerJar, Path executorJar, String kafkaClasspath, 
               --kill-every D         a kill every D ±50% after the previous instance is back (15s)
               --kills N              at most N kills, kinds alternating (0 = until the last task is due)
               --broker-restart D     restart the broker D after the first due time (40s)
-              --settle D             wait at most D after the last due time for the pipeline to finish (240s)
+              --settle D             wait at most D after the last due time for the pipeline to finish (30m)
+              --stall D              after the faults, stop waiting when nothing arrived for D (120s)
               --seed S               random seed of the kills (time)
               --out-dir DIR          run directory root (var/chaos)
               --scheduler-jar, --executor-jar, --kafka-classpath   (./followup passes them)
@@ -58,7 +60,7 @@ record ChaosOptions(Path schedulerJar, Path executorJar, String kafkaClasspath, 
             named.put(args[i].substring(2), args[++i]);
         }
         Set<String> known = Set.of("scheduler-jar", "executor-jar", "kafka-classpath", "out-dir", "leads", "spread",
-                "lead", "kill-every", "kills", "broker-restart", "settle", "seed");
+                "lead", "kill-every", "kills", "broker-restart", "settle", "stall", "seed");
         for (String name : named.keySet()) {
             if (!known.contains(name)) {
                 throw new IllegalArgumentException("unknown option --" + name);
@@ -68,7 +70,7 @@ record ChaosOptions(Path schedulerJar, Path executorJar, String kafkaClasspath, 
                 named.getOrDefault("kafka-classpath", System.getProperty("java.class.path")),
                 Path.of(named.getOrDefault("out-dir", "var/chaos")), number(named, "leads", 50_000, 1),
                 duration(named, "spread", "120s"), duration(named, "lead", "45s"), duration(named, "kill-every", "15s"),
-                number(named, "kills", 0, 0), duration(named, "broker-restart", "40s"), duration(named, "settle", "240s"),
+                number(named, "kills", 0, 0), duration(named, "broker-restart", "40s"), duration(named, "settle", "30m"), duration(named, "stall", "120s"),
                 named.containsKey("seed") ? Long.parseLong(named.get("seed")) : System.nanoTime());
     }
 
@@ -81,6 +83,7 @@ record ChaosOptions(Path schedulerJar, Path executorJar, String kafkaClasspath, 
         m.put("kills", kills);
         m.put("brokerRestartSeconds", brokerRestart.toSeconds());
         m.put("settleSeconds", settle.toSeconds());
+        m.put("stallSeconds", stall.toSeconds());
         m.put("seed", seed);
         return m;
     }

@@ -97,17 +97,14 @@ final class ChaosObserver implements AutoCloseable {
         lastArrival = now;
         if (record.topic().equals(Topics.RECEIPTS)) {
             Receipt receipt = receipts.deserialize(record.topic(), record.value());
-            if (receipt.getStatus() == ReceiptStatus.FAILED || receipt.getStatus() == ReceiptStatus.DEAD
-                    || receipt.getStatus() == ReceiptStatus.DRAFTED || receipt.getStatus() == ReceiptStatus.SENT
-                    || receipt.getStatus() == ReceiptStatus.SKIPPED) {
-                Seen seen = tasks.get(receipt.getTaskId());
-                if (seen == null) {
-                    orphanReceipts.merge(receipt.getTaskId(), 1, Integer::sum);
-                } else {
-                    seen.terminalReceipts++;
-                    if (receipt.getStatus() == ReceiptStatus.FAILED || receipt.getStatus() == ReceiptStatus.DEAD) {
-                        seen.failedReceipts++;
-                    }
+            // every receipt is terminal (the executor publishes none for an attempt it retries)
+            Seen seen = tasks.get(receipt.getTaskId());
+            if (seen == null) {
+                orphanReceipts.merge(receipt.getTaskId(), 1, Integer::sum);
+            } else {
+                seen.terminalReceipts++;
+                if (receipt.getStatus() == ReceiptStatus.FAILED || receipt.getStatus() == ReceiptStatus.DEAD) {
+                    seen.failedReceipts++;
                 }
             }
             return;

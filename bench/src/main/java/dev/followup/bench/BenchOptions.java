@@ -29,7 +29,7 @@ import java.util.Set;
  * @param cancel           timers {@code pending} cancels by id
  * @param pendingAhead     how far in the future the {@code pending} timers are due
  * @param channel          the channel of every timer
- * @param ceilingDuration  how long {@code ceiling} produces (after a 2 s warm-up)
+ * @param ceilingDuration  how long {@code ceiling} produces (after a 5 s warm-up)
  * @param recordBytes      value size of the {@code ceiling} records
  * @param stall            a scenario gives up waiting when nothing new arrived for this long after its last due time
  * @param profile          record the scheduler with Java Flight Recorder (a .jfr file per scheduler process)
@@ -75,7 +75,7 @@ record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar,
               --pending M --cancel C    pending: M timers (1000000; 10000000 works, ~10x longer), C canceled (10000)
               --pending-ahead A         pending: due A from now, spread over a day (7d)
               --channel C               EMAIL, SMS or CALL (EMAIL)
-              --ceiling-duration S      ceiling: measured for S after a 2 s warm-up (10s)
+              --ceiling-duration S      ceiling: measured for S after a 5 s warm-up (10s)
               --record-bytes B          ceiling: value size (200)
               --stall S                 give up on missing timers after S without progress (30s)
               --profile                 Java Flight Recorder on the scheduler (var/bench/<run>/scheduler-*.jfr)

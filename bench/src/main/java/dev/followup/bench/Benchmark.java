@@ -160,9 +160,21 @@ public final class Benchmark {
     }
 
     /** Another scheduler or executor on these topics would take the benchmark's timers: refuse to run. */
+    private static final java.time.Duration STALE_MEMBER_WAIT = java.time.Duration.ofSeconds(60);
+
     private static void refuseOtherConsumers(BrokerView broker, BenchOptions options) throws Exception {
-        List<String> others = broker.otherConsumers(List.of(Topics.COMMANDS, Topics.RECEIPTS,
-                Topics.dueTasks(options.channel())), Set.of());
+        List<String> topics = List.of(Topics.COMMANDS, Topics.RECEIPTS, Topics.dueTasks(options.channel()));
+        List<String> others = broker.otherConsumers(topics, Set.of());
+        // a member of a killed earlier run stays in its group until its session times out (45 s): wait that long
+        long deadline = System.nanoTime() + STALE_MEMBER_WAIT.toNanos();
+        if (!others.isEmpty()) {
+            System.out.println("waiting up to " + STALE_MEMBER_WAIT.toSeconds() + " s for consumers " + others
+                    + " to leave (the members of a killed run time out)");
+        }
+        while (!others.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(2_000);
+            others = broker.otherConsumers(topics, Set.of());
+        }
         if (!others.isEmpty()) {
             throw new IllegalStateException("other consumers read the pipeline's topics on this broker: " + others
                     + ". A running scheduler or executor would take the benchmark's timers; stop them first "

@@ -25,7 +25,7 @@ final class Ceiling {
     private Ceiling() {
     }
 
-    /** Records per second committed during {@code measure}, after a 2 s warm-up. */
+    /** Records per second committed during {@code measure}, after a 5 s warm-up. */
     static ScenarioResult run(BrokerView broker, String bootstrap, String runId, Duration measure, int recordBytes)
             throws Exception {
         long started = System.nanoTime();
@@ -53,7 +53,7 @@ final class Ceiling {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new ByteArraySerializer())) {
             producer.initTransactions();
-            produce(producer, topic, values, Duration.ofSeconds(2));
+            produce(producer, topic, values, Duration.ofSeconds(5)); // the broker and the client JIT warm up
             long start = System.nanoTime();
             records = produce(producer, topic, values, measure);
             seconds = (System.nanoTime() - start) / 1e9;

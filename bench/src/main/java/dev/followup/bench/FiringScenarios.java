@@ -18,6 +18,7 @@ final class FiringScenarios {
 
     /** The scheduler's ingest rate assumed before the warm-up measured one. */
     private static final double ASSUMED_SCHEDULE_RATE = 5_000;
+    private static final long PROGRESS_EVERY_MS = 10_000;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
     private final BenchOptions options;
@@ -51,6 +52,7 @@ final class FiringScenarios {
         pipeline.observer.untrack(t);
         warmupNotes.add(String.format(Locale.ROOT, "warm-up before the first scenario: %,d timers (scheduled at %,.0f/s, "
                 + "%,d fired, %,d receipts), not reported", n, scheduleRate, t.firedCount(), t.receivedCount()));
+        System.out.println(warmupNotes.get(warmupNotes.size() - 1));
     }
 
     /** N timers due uniformly over D, all scheduled before the first is due. */
@@ -235,7 +237,15 @@ final class FiringScenarios {
      */
     private void awaitDone(Tracking t, long lastDueMillis) throws Exception {
         long stall = options.stall().toMillis();
+        long nextProgress = System.currentTimeMillis() + PROGRESS_EVERY_MS;
         while (t.firedCount() < t.expected || t.receivedCount() < t.expected) {
+            if (System.currentTimeMillis() >= nextProgress) {
+                nextProgress += PROGRESS_EVERY_MS;
+                long untilDue = lastDueMillis - System.currentTimeMillis();
+                System.out.printf(Locale.ROOT, "  %s: %,d of %,d fired, %,d receipts%s%n", CLOCK.format(Instant.now()),
+                        t.firedCount(), t.expected, t.receivedCount(), untilDue > 0
+                                ? String.format(Locale.ROOT, " (the last is due in %.0f s)", untilDue / 1000.0) : "");
+            }
             pipeline.checkAlive();
             long quietSince = Math.max(t.lastArrival(), lastDueMillis);
             if (System.currentTimeMillis() - quietSince > stall) {

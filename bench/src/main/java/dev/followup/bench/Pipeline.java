@@ -84,8 +84,8 @@ final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Publishes the tenants' settings. Drafting: no quota to speak of, no send window, every day a working day, no
-     * automatic follow-ups, drafts only. Otherwise (tidying up after the run): sending "enabled", which an executor
+     * Publishes the tenants' settings. Drafting: no quotas (so no quota-gate round trip), no send window, every day a
+     * working day, no automatic follow-ups, drafts only. Otherwise (tidying up after the run): sending "enabled", which an executor
      * that does not send answers with SKIPPED, so a later run of the local stack over these topics writes no drafts.
      */
     void publishSettings(List<String> tenants, boolean drafting) throws Exception {
@@ -96,7 +96,7 @@ final class Pipeline implements AutoCloseable {
             for (String tenant : tenants) {
                 TenantSettings.Builder settings = TenantSettings.newBuilder().setTenantId(tenant)
                         .setLeadFollowUps(List.of()).setBookingFollowUps(List.of()).setSendWindow(null)
-                        .setWorkingDays(Arrays.asList(Weekday.values())).setMaxTasksPerDay(Integer.MAX_VALUE)
+                        .setWorkingDays(Arrays.asList(Weekday.values())).setMaxTasksPerDay(0)
                         .setMaxTasksPerMinute(null);
                 if (!drafting) {
                     settings.setDraftOnly(false).setChannels(Map.of(options.channel().name(),

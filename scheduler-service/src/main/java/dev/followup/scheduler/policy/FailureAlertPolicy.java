@@ -36,7 +36,9 @@ public final class FailureAlertPolicy {
             return new Outcome(s, Optional.empty());
         }
         return switch (receipt.getStatus()) {
-            case DRAFTED, SENT -> new Outcome(new Streak(0, false, receipt.getReceiptId()), Optional.empty());
+            // no streak to end: the streak stays as it is (no store write for the common case)
+            case DRAFTED, SENT -> new Outcome(s.failures() == 0 && !s.alerted() ? s
+                    : new Streak(0, false, receipt.getReceiptId()), Optional.empty());
             case SKIPPED -> new Outcome(new Streak(s.failures(), s.alerted(), receipt.getReceiptId()), Optional.empty());
             case FAILED, DEAD -> {
                 int failures = s.failures() + 1;

@@ -94,6 +94,12 @@ public final class QuotaPolicy {
                 u.minuteDeferred(), u.alertedDay()));
     }
 
+    /** Whether the tenant has a limit at all (neither limit set means its tasks need no counting). */
+    public static boolean limits(TenantSettings settings) {
+        Integer perMinute = settings.getMaxTasksPerMinute();
+        return settings.getMaxTasksPerDay() >= 1 || (perMinute != null && perMinute >= 1);
+    }
+
     /** The alert id of a tenant's day: the same tenant and day always give the same id. */
     public static String alertId(String tenantId, LocalDate day) {
         return "qe-" + TaskIds.hash("quota-exhausted", tenantId, day.toString());

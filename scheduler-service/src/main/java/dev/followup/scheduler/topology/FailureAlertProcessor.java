@@ -47,8 +47,12 @@ final class FailureAlertProcessor implements Processor<String, Receipt, String, 
         String tenantId = receipt.getTenantId();
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         int threshold = SchedulerTopology.settingsOf(tenantSettings, tenantId).getFailureAlertThreshold();
-        FailureAlertPolicy.Outcome outcome = FailureAlertPolicy.onReceipt(streaks.get(tenantId), receipt, threshold, now);
-        streaks.put(tenantId, outcome.streak());
+        FailureAlertPolicy.Streak before = streaks.get(tenantId);
+        FailureAlertPolicy.Outcome outcome = FailureAlertPolicy.onReceipt(before, receipt, threshold, now);
+        if (!outcome.streak().equals(before)) {
+            // most receipts are successes of a tenant without a streak: no write, no changelog record for them
+            streaks.put(tenantId, outcome.streak());
+        }
         outcome.alert().ifPresent(alert -> {
             context.forward(new Record<>(tenantId, alert, now.toEpochMilli()));
             events.alertRaised(alert.getKind());

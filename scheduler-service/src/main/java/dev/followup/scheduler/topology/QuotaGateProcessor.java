@@ -68,11 +68,10 @@ final class QuotaGateProcessor implements Processor<String, GateRequest, String,
         Usage counters = usage.get(tenantId);
         List<GateDecision.Item> answers = new ArrayList<>(request.tasks().size());
         for (GateRequest.Item task : request.tasks()) {
-            boolean windowed = !task.windowExempt() && SendWindowPolicy.appliesTo(task.source(), task.channel(),
-                    settings);
-            Instant windowOpens = windowed ? inWindow(tenantId, task, settings, now) : now;
-            if (windowOpens.isAfter(now)) {
-                answers.add(deferred(task, windowOpens, "outside the send window", "send_window"));
+            boolean windowed = windowed(task, settings);
+            GateDecision.Item outside = windowRule(tenantId, task, settings, now, events);
+            if (outside != null) {
+                answers.add(outside);
                 continue;
             }
             QuotaPolicy.Decision decision = QuotaPolicy.decide(counters, settings, tenantId, tenantZone, now);
@@ -81,7 +80,7 @@ final class QuotaGateProcessor implements Processor<String, GateRequest, String,
                 Instant until = windowed ? inWindow(tenantId, task, settings, defer.until()) : defer.until();
                 defer.alert().ifPresent(alert -> raise(alert, now));
                 answers.add(deferred(task, until, defer.limit().setting() + " " + defer.max() + " reached",
-                        defer.limit() == QuotaPolicy.Limit.PER_DAY ? "quota_day" : "quota_minute"));
+                        defer.limit() == QuotaPolicy.Limit.PER_DAY ? "quota_day" : "quota_minute", events));
             } else {
                 answers.add(GateDecision.Item.go(task));
             }
@@ -93,7 +92,25 @@ final class QuotaGateProcessor implements Processor<String, GateRequest, String,
                 now.toEpochMilli()), SchedulerTopology.DECISIONS_SINK);
     }
 
-    private GateDecision.Item deferred(GateRequest.Item task, Instant until, String reason, String metricReason) {
+    /**
+     * Rule 1 alone, for a tenant without quotas, whose due tasks need no tenant-wide count and so skip the gate's round
+     * trip: a deferral to the window's next start if {@code task} is outside its send window at {@code now}, else null
+     * (the task may fire now).
+     */
+    static GateDecision.Item windowRule(String tenantId, GateRequest.Item task, TenantSettings settings, Instant now,
+            SchedulerEvents events) {
+        Instant windowOpens = windowed(task, settings) ? inWindow(tenantId, task, settings, now) : now;
+        return windowOpens.isAfter(now)
+                ? deferred(task, windowOpens, "outside the send window", "send_window", events)
+                : null;
+    }
+
+    private static boolean windowed(GateRequest.Item task, TenantSettings settings) {
+        return !task.windowExempt() && SendWindowPolicy.appliesTo(task.source(), task.channel(), settings);
+    }
+
+    private static GateDecision.Item deferred(GateRequest.Item task, Instant until, String reason, String metricReason,
+            SchedulerEvents events) {
         events.taskDeferred(task.channel(), metricReason);
         log.atDebug().setMessage("task.deferred").addKeyValue("taskId", task.taskId())
                 .addKeyValue("reason", metricReason).addKeyValue("until", until).log();

@@ -37,6 +37,7 @@ import dev.followup.scheduler.policy.LeadFollowUpPolicy;
 import dev.followup.scheduler.policy.LeadFollowUpPolicy.ScoreDecision;
 import dev.followup.scheduler.policy.LeadProfile;
 import dev.followup.scheduler.policy.PausePolicy;
+import dev.followup.scheduler.policy.QuotaPolicy;
 import dev.followup.scheduler.policy.ScheduledTask;
 import dev.followup.scheduler.policy.SequencePolicy;
 import dev.followup.scheduler.policy.SequencePolicy.EnrollDecision;
@@ -500,9 +501,11 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
     // ---- the punctuator ----
 
     /**
-     * Sends up to {@code maxEmitsPerTick} tasks due at or before {@code nowMillis}, earliest first, to the quota gate
-     * and removes their index entries; EOS commits both with the input offsets. Tasks left over wait for the next
-     * tick. A task stays PENDING (out of the index) until the gate's answer arrives ({@link #onGateDecision}).
+     * Takes up to {@code maxEmitsPerTick} tasks due at or before {@code nowMillis}, earliest first, out of the index.
+     * A tenant with quotas has them counted by its quota gate: they stay PENDING (out of the index) until the gate's
+     * answer arrives ({@link #onGateDecision}). A tenant without quotas needs no count: the send window is checked here
+     * and each task is emitted (or re-armed at the window's start) at once. EOS commits all of it with the input
+     * offsets. Tasks left over wait for the next tick.
      */
     void emitDue(long nowMillis) {
         List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>();
@@ -517,6 +520,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
         }
         Instant now = Instant.ofEpochMilli(nowMillis);
         Map<String, List<GateRequest.Item>> dueByTenant = new java.util.LinkedHashMap<>();
+        Map<String, TenantSettings> tenantsOfTick = new HashMap<>();
         for (KeyValue<Bytes, byte[]> entry : batch) {
             dueIndex.put(entry.key, null);
             DueIndexKey key = DueIndexKey.parse(entry.key);
@@ -528,7 +532,16 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
                 continue;
             }
             try {
-                dueByTenant.computeIfAbsent(task.tenantId(), t -> new ArrayList<>()).add(gateItem(task));
+                TenantSettings tenant = tenantsOfTick.computeIfAbsent(task.tenantId(), this::settingsOf);
+                LeadProfile profile = profiles.get(LeadKey.of(task.tenantId(), task.leadId()).toString());
+                GateRequest.Item item = gateItem(task, profile);
+                if (QuotaPolicy.limits(tenant)) {
+                    dueByTenant.computeIfAbsent(task.tenantId(), t -> new ArrayList<>()).add(item);
+                } else {
+                    // nothing to count: the send window alone decides, here, without the gate's round trip
+                    GateDecision.Item outside = QuotaGateProcessor.windowRule(task.tenantId(), item, tenant, now, events);
+                    apply(task, outside != null ? outside : GateDecision.Item.go(item), profile, now);
+                }
             } catch (RuntimeException e) {
                 // never lose a task silently nor block the partition: it becomes FAILED, visible and retryable
                 log.atError().setMessage("task.emit_failed").addKeyValue("taskId", task.taskId()).setCause(e).log();
@@ -554,8 +567,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
 
     // ---- the quota gate (tenant-keyed, see SchedulerTopology) ----
 
-    private GateRequest.Item gateItem(ScheduledTask task) {
-        LeadProfile profile = profiles.get(LeadKey.of(task.tenantId(), task.leadId()).toString());
+    private static GateRequest.Item gateItem(ScheduledTask task, LeadProfile profile) {
         return new GateRequest.Item(task.taskId(), task.leadId(), task.channel(), task.source(), task.dueAt(),
                 task.attempt(), profile == null ? null : profile.timezone(), task.windowExempt());
     }
@@ -583,23 +595,29 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
             if (task == null || !task.tenantId().equals(decision.tenantId()) || task.status() != TaskStatus.PENDING
                     || task.attempt() != answer.attempt() || !task.dueAt().equals(answer.dueAt())) {
                 logNoop("gate.decision_ignored", answer.taskId(), task);
-            } else if (answer.deferUntil() == null) {
+            } else {
                 try {
-                    emit(task, now);
+                    apply(task, answer, profiles.get(LeadKey.of(task.tenantId(), task.leadId()).toString()), now);
                 } catch (RuntimeException e) {
                     // never lose a task silently nor block the partition: it becomes FAILED, visible and retryable
                     log.atError().setMessage("task.emit_failed").addKeyValue("taskId", task.taskId()).setCause(e).log();
                     tasks.put(task.taskId(), task.withStatus(TaskStatus.FAILED, now, "emit failed: " + e.getMessage()));
                 }
-            } else {
-                save(task, task.rescheduled(task.anchorAt(), task.originalDueAt(), answer.deferUntil(), task.context(),
-                        now).withStatus(TaskStatus.PENDING, now, "deferred: " + answer.reason()));
             }
         }
     }
 
-    private void emit(ScheduledTask task, Instant now) {
-        LeadProfile profile = profiles.get(LeadKey.of(task.tenantId(), task.leadId()).toString());
+    /** Go → emit {@code task}; defer → re-arm it at the deferred time (its original due time is kept). */
+    private void apply(ScheduledTask task, GateDecision.Item answer, LeadProfile profile, Instant now) {
+        if (answer.deferUntil() == null) {
+            emit(task, profile, now);
+        } else {
+            save(task, task.rescheduled(task.anchorAt(), task.originalDueAt(), answer.deferUntil(), task.context(),
+                    now).withStatus(TaskStatus.PENDING, now, "deferred: " + answer.reason()));
+        }
+    }
+
+    private void emit(ScheduledTask task, LeadProfile profile, Instant now) {
         if (profile == null) {
             profile = LeadProfile.UNKNOWN;
         }

@@ -50,6 +50,64 @@ class QuotaGateTest {
     }
 
     @Test
+    void aTenantWithoutQuotasFiresInTheTickItComesDueWithoutTheGatesRoundTrip() {
+        d.tenantSettings(tenant().setMaxTasksPerDay(0).setMaxTasksPerMinute(null).build());
+        d.scheduleTask("cmd-1", "lead-1", Channel.SMS, START.plus(Duration.ofMinutes(5)));
+        d.advance(Duration.ofMinutes(4));
+        assertThat(d.emitted(Channel.SMS)).isEmpty();
+
+        d.advance(Duration.ofMinutes(2));
+
+        assertThat(d.emitted(Channel.SMS)).singleElement().satisfies(t -> {
+            assertThat(t.getTaskId()).isEqualTo(TaskIds.manual("acme", "cmd-1"));
+            // emitted by the tick that found it due (the driver punctuates once per advance)
+            assertThat(t.getEmittedAt()).isEqualTo(d.now());
+        });
+        assertThat(d.gateRequests()).isZero();
+        assertThat(d.task(TaskIds.manual("acme", "cmd-1")).status()).isEqualTo(TaskStatus.EMITTED);
+    }
+
+    @Test
+    void aTenantWithoutQuotasStillKeepsItsSendWindowWhenItsTasksComeDue() {
+        // planned without a window (due Monday 19:00 UTC), then the tenant sets one: the task waits for Tuesday 09:00
+        d.tenantSettings(tenant().setLeadFollowUps(List.of(new LeadFollowUp("7h", Channel.EMAIL))).setSendWindow(null)
+                .setMaxTasksPerDay(0).build());
+        d.scored("lead-1", START, 0.9);
+        d.tenantSettings(tenant().setLeadFollowUps(List.of(new LeadFollowUp("7h", Channel.EMAIL))).setMaxTasksPerDay(0)
+                .build());
+
+        d.advance(Duration.ofHours(8));
+
+        assertThat(d.emitted(Channel.EMAIL)).isEmpty();
+        ScheduledTask waiting = d.task(followUpAfter("lead-1"));
+        assertThat(waiting.status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(waiting.dueAt()).isEqualTo("2026-03-03T09:00:00Z");
+        assertThat(waiting.statusDetail()).isEqualTo("deferred: outside the send window");
+        assertThat(d.gateRequests()).isZero();
+        assertThat(registry.get("followup.scheduler.tasks.deferred").tag("reason", "send_window").counter().count())
+                .isEqualTo(1.0);
+
+        d.advanceTo(Instant.parse("2026-03-03T09:00:01Z"));
+        assertThat(d.emitted(Channel.EMAIL)).singleElement()
+                .satisfies(t -> assertThat(t.getTaskId()).isEqualTo(followUpAfter("lead-1")));
+    }
+
+    @Test
+    void aTenantWithAQuotaHasItsTasksCountedByTheGate() {
+        d.tenantSettings(tenant().setMaxTasksPerDay(0).setMaxTasksPerMinute(10).build());
+        d.scheduleTask("cmd-1", "lead-1", Channel.SMS, START.plus(Duration.ofMinutes(5)));
+
+        d.advance(Duration.ofMinutes(6));
+
+        assertThat(d.emitted(Channel.SMS)).hasSize(1);
+        assertThat(d.gateRequests()).isEqualTo(1);
+    }
+
+    private static String followUpAfter(String lead) {
+        return TaskIds.leadScore("acme", lead, 0);
+    }
+
+    @Test
     void fourHundredAndOneTasksOnA400PerDayQuotaEmit400AndDeferOneToTheNextDayWithOneAlert() {
         // 20 leads x 20 follow-ups due 12:30..12:49, and a manual task due 12:50: 401 tasks, fired in one tick
         List<LeadFollowUp> cadence = IntStream.range(0, 20).mapToObj(i -> new LeadFollowUp((30 + i) + "m", Channel.EMAIL))

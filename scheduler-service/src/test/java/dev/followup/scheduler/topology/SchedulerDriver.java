@@ -73,6 +73,7 @@ final class SchedulerDriver implements AutoCloseable {
     private final TestInputTopic<String, byte[]> rawLeads;
     private final Map<Channel, TestOutputTopic<String, DueTask>> due = new java.util.EnumMap<>(Channel.class);
     private final TestOutputTopic<String, Alert> alerts;
+    private final GateTopics gateTopics;
     private Instant now = START;
     private int counter;
 
@@ -93,6 +94,7 @@ final class SchedulerDriver implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(DeadLetterHandler.EVENTS_CONFIG, events);
         driver = new TopologyTestDriver(SchedulerTopology.build(schedulerSettings, events), props, START);
+        gateTopics = schedulerSettings.gateTopics();
         StringSerializer keys = new StringSerializer();
         leads = driver.createInputTopic(Topics.LEAD_EVENTS, keys, new AvroSerializer<>(LeadEvent.class));
         bookings = driver.createInputTopic(Topics.BOOKING_EVENTS, keys, new AvroSerializer<>(BookingEvent.class));
@@ -292,6 +294,12 @@ final class SchedulerDriver implements AutoCloseable {
         }
         out.sort(java.util.Comparator.comparing(DueTask::getEmittedAt).thenComparing(DueTask::getDueAt));
         return out;
+    }
+
+    /** Requests sent to the tenant-keyed quota gate since the last call (their count: the gate's round trips). */
+    int gateRequests() {
+        return driver.createOutputTopic(gateTopics.requests(), new StringDeserializer(), new ByteArrayDeserializer())
+                .readRecordsToList().size();
     }
 
     /** Alerts raised since the last call, keyed by tenant. */

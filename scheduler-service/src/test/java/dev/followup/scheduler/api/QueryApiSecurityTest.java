@@ -227,7 +227,7 @@ class QueryApiSecurityTest {
             "..%2F..%2Fetc%2Fpasswd", "%2e%2e%2f%2e%2e%2fqueue", "..%5C..%5Cwindows", "lead%00", "lead%0Aid",
             "lead%0D%0AX-Injected:%201", "%3Cscript%3Ealert(1)%3C%2Fscript%3E", "%27%20OR%201%3D1%20--", "l%C3%A9ad",
             "%F0%9F%98%80", "%C3%28", "%FF%FE", "%252e%252e", "%24%7Bjndi%3Aldap%3A%2F%2Fx%7D", "lead%2Fx", "%E2%80%AE",
-            "lead%2Cother", "%7B%7D", "lead*", "lead+1", "%5B0%5D");
+            "lead%2Cother", "%7B%7D", "lead*", "lead+1", "%5B0%5D", ".", "..", "...", "....", "%2E%2E");
 
     private static final List<String> ROUTES = List.of("/v1/tasks/ID", "/v1/leads/ID/tasks", "/v1/leads/ID/enrollments",
             "/v1/queue");

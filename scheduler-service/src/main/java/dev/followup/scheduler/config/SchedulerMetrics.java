@@ -19,6 +19,8 @@ import java.util.Map;
  */
 public class SchedulerMetrics implements SchedulerEvents {
 
+    private static final Duration MAX_LAG = Duration.ofNanos(Long.MAX_VALUE);
+
     private final MeterRegistry registry;
     private final Map<Channel, Counter> emitted = new EnumMap<>(Channel.class);
     private final Map<Channel, Counter> canceled = new EnumMap<>(Channel.class);
@@ -48,7 +50,8 @@ public class SchedulerMetrics implements SchedulerEvents {
     @Override
     public void taskEmitted(Channel channel, Duration lag) {
         emitted.get(channel).increment();
-        firingLag.record(lag.isNegative() ? Duration.ZERO : lag);
+        // a timer records nanoseconds: a lag over ~292 years (a due time before ~1730) would overflow them
+        firingLag.record(lag.isNegative() ? Duration.ZERO : lag.compareTo(MAX_LAG) > 0 ? MAX_LAG : lag);
     }
 
     @Override

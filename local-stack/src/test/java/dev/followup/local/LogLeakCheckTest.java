@@ -27,7 +27,7 @@ class LogLeakCheckTest {
 
         assertThat(findings).containsExactly(
                 "ingest.log:2: the API key of acme (de… (12 characters))",
-                "ingest.log:3: an email address (gr… (16 characters))",
+                "ingest.log:3: an email address (gr… (17 characters))",
                 "ingest.log:3: a phone number (+1… (12 characters))",
                 "metrics.prom:1: the webhook secret (de… (18 characters))");
         assertThat(String.join("\n", findings)).doesNotContain("dev-acme-key", "grace@", "2025550123");

@@ -62,7 +62,10 @@ class QueryApiSecurityTest {
 
     private static final String ACME = "dev-acme-key";
     private static final String GLOBEX = "dev-globex-key";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            // plain HTTP/1.1 with keep-alive: no h2c upgrade offer on every new connection
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     static final long SEED = Long.getLong("followup.fuzz.seed", 20261123L);
     static final int REQUESTS = Integer.getInteger("followup.fuzz.requests", 10_000);

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.followup.events.Topics;
 import dev.followup.events.v1.Channel;
 import dev.followup.events.v1.DueTask;
+import dev.followup.events.v1.TenantSettings;
+import dev.followup.events.v1.Weekday;
 import dev.followup.scheduler.policy.DueTimeAdjuster;
 import dev.followup.scheduler.policy.TaskIds;
 import dev.followup.scheduler.policy.TaskStatus;
@@ -153,6 +155,9 @@ class DueTimeEngineTest {
             }
         };
         try (SchedulerDriver d = new SchedulerDriver(SchedulerSettings.defaults(), events)) {
+            // any day, any hour: the default Mon-Fri 09-18 window would move a due time of 00:00 to 09:00
+            d.tenantSettings(TenantSettings.newBuilder().setTenantId("acme").setWorkingDays(List.of(Weekday.values()))
+                    .setSendWindow(null).build());
             for (int i = 0; i < past.size(); i++) {
                 d.scheduleTask("past-" + i, "lead-" + i, Channel.SMS, past.get(i));
             }

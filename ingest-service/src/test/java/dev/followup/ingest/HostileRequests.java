@@ -68,7 +68,8 @@ final class HostileRequests {
             "a%3Ab", "a%20b", "x".repeat(129), "x".repeat(3000), "..%2F..%2Fetc%2Fpasswd", "%2e%2e%2f%2e%2e%2fsettings",
             "..%5C..%5Cwindows", "lead%00", "lead%0Aid", "lead%0D%0AX-Injected:%201", "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
             "%27%20OR%201%3D1%20--", "l%C3%A9ad", "%F0%9F%98%80", "%C3%28", "%FF%FE", "%252e%252e", "%24%7Bjndi%3Aldap%3A%2F%2Fx%7D",
-            "lead%2Fx", "lead%23frag", "%E2%80%AE", "lead%2Cother", "%7B%7D", "lead*", "lead+1", "%5B0%5D");
+            "lead%2Fx", "lead%23frag", "%E2%80%AE", "lead%2Cother", "%7B%7D", "lead*", "lead+1", "%5B0%5D", "...",
+            "....");
 
     /** Raw paths that climb out of the API or split differently; they may match no route (404) or be refused (400). */
     private static final List<String> TRAVERSALS = List.of("../../etc/passwd", "..", "../tasks", "%2e%2e",
@@ -303,14 +304,15 @@ final class HostileRequests {
                 Route q = pick(List.of(ROUTES.get(6), ROUTES.get(11)));
                 String base = q.path().apply(new String[] {"id_" + random.nextInt(100), "lead-1"});
                 String path = base.substring(0, base.indexOf('?')) + pick(List.of("", "?leadId=", "?leadid=lead-1",
-                        "?leadId=" + pick(HOSTILE_IDS), "?leadId=lead-1&leadId=lead-2"));
+                        "?leadId=" + pick(HOSTILE_IDS), "?leadId=lead-1&leadId=lead-2", "?leadId=.", "?leadId=..",
+                        "?leadId=%2E%2E"));
                 return make(family, q, path, IngestClient.ACME_KEY, null, null, List.of(), 400);
             }
             case "batch": {
                 Route batch = ROUTES.get(17);
                 String good = batch.body();
                 String bad = pick(List.of("not json\n", "{\"type\":\"fax\",\"leadId\":\"lead-1\"}\n",
-                        "{\"type\":\"score\",\"leadId\":\"a b\",\"predProb\":0.5}\n", "{\"leadId\":\"lead-1\"}\n",
+                        "{\"type\":\"score\",\"leadId\":\"a b\",\"predProb\":0.5}\n", "{\"type\":\"score\",\"leadId\":\"..\",\"predProb\":0.5}\n", "{\"leadId\":\"lead-1\"}\n",
                         "[1,2,3]\n", "{\"type\":\"score\",\"leadId\":\"lead-1\",\"predProb\":NaN}\n",
                         "{\"type\":\"lead\",\"tenantId\":\"globex\",\"leadId\":\"l\",\"name\":\"M\"}\n", "{}\n"));
                 String body = good.repeat(random.nextInt(5)) + bad + good.repeat(random.nextInt(3));

@@ -56,7 +56,10 @@ class HostileRequestsTest {
     @LocalServerPort
     int port;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            // plain HTTP/1.1 with keep-alive: no h2c upgrade offer on every new connection
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)

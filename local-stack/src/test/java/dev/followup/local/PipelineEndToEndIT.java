@@ -48,6 +48,8 @@ class PipelineEndToEndIT {
     private static final Duration READY = Duration.ofMinutes(5);
     private static final String TENANT = "acme";
     private static final String WEBHOOK_SECRET = "dev-webhook-secret";
+    /** A configured IMAP password (no tenant uses the mailbox): it must not reach a log either. */
+    private static final String MAILBOX_PASSWORD = "e2e-imap-" + java.util.UUID.randomUUID();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<WebhookCall> webhookCalls = new CopyOnWriteArrayList<>();
@@ -55,6 +57,7 @@ class PipelineEndToEndIT {
 
     private TestKafka kafka;
     private Path var;
+    private Path logs;
     private HttpServer webhook;
     private ServiceProcess ingest;
     private ServiceProcess scheduler;
@@ -82,7 +85,7 @@ class PipelineEndToEndIT {
         });
         webhook.start();
 
-        Path logs = ServiceProcess.ROOT.resolve("local-stack/target/e2e/" + run + "/logs");
+        logs = ServiceProcess.ROOT.resolve("local-stack/target/e2e/" + run + "/logs");
         String bootstrap = "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers();
         ingest = new ServiceProcess("ingest", ServiceProcess.freePort(), logs, List.of(bootstrap)).start();
         ingest.awaitReady(READY);
@@ -101,21 +104,58 @@ class PipelineEndToEndIT {
         scheduler = new ServiceProcess("scheduler", ServiceProcess.freePort(), logs, List.of(bootstrap,
                 "--followup.scheduler.state-dir=" + var.resolve("scheduler-state"))).start();
         executor = new ServiceProcess("executor", ServiceProcess.freePort(), logs, List.of(bootstrap,
-                "--followup.executor.data-dir=" + var)).start();
+                "--followup.executor.data-dir=" + var, "--followup.executor.mailboxes.e2e.host=127.0.0.1",
+                "--followup.executor.mailboxes.e2e.username=e2e", "--followup.executor.mailboxes.e2e.password="
+                        + MAILBOX_PASSWORD)).start();
         scheduler.awaitReady(READY);
         executor.awaitReady(READY);
     }
 
     @AfterAll
     void stopPipeline() throws Exception {
-        for (ServiceProcess p : new ServiceProcess[] {ingest, scheduler, executor}) {
-            if (p != null) {
-                p.stop();
+        boolean started = ingest != null && scheduler != null && executor != null;
+        Path metrics = logs == null ? null : logs.resolveSibling("metrics");
+        List<String> unscraped = new java.util.ArrayList<>();
+        try {
+            for (Map.Entry<String, ServiceProcess> p : Map.of("ingest", ingest, "scheduler", scheduler, "executor",
+                    executor).entrySet()) {
+                if (!started) {
+                    break;
+                }
+                Files.createDirectories(metrics);
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(p.getValue().url()
+                        + "/actuator/prometheus")).header("Authorization", "Bearer dev-acme-key").build(),
+                        HttpResponse.BodyHandlers.ofString());
+                Files.writeString(metrics.resolve(p.getKey() + ".prom"), r.body());
+                if (r.statusCode() != 200) {
+                    unscraped.add(p.getKey() + " -> " + r.statusCode());
+                }
+            }
+        } finally {
+            for (ServiceProcess p : new ServiceProcess[] {ingest, scheduler, executor}) {
+                if (p != null) {
+                    p.stop();
+                }
+            }
+            if (webhook != null) {
+                webhook.stop(0);
             }
         }
-        if (webhook != null) {
-            webhook.stop(0);
+        if (!started) {
+            return;
         }
+        // issue #9: after every scenario, the services' logs and metrics hold no key, secret or contact data
+        assertThat(unscraped).as("/actuator/prometheus answers").isEmpty();
+        List<String> leaks = new LogLeakCheck().forbid("the API key of acme", "dev-acme-key")
+                .forbid("the API key of globex", "dev-globex-key").forbid("the webhook secret", WEBHOOK_SECRET)
+                .forbid("the IMAP password", MAILBOX_PASSWORD)
+                .forbid("a lead's email", "ada@example.com").forbid("a lead's email", "charles@example.com")
+                .forbid("a lead's email", "katherine@example.com").forbid("a lead's phone", "+12025550123")
+                .forbid("a lead's phone", "+12025550199").forbid("a lead's name", "Ada Lovelace")
+                .forbid("a lead's name", "Charles Babbage").forbid("a lead's name", "Grace Hopper")
+                .forbid("a lead's name", "Katherine Johnson")
+                .findings(List.of(logs, metrics));
+        assertThat(leaks).as("keys, secrets or contact data in " + logs.getParent()).isEmpty();
     }
 
     @Test

@@ -3,13 +3,14 @@ package dev.followup.events;
 import java.util.regex.Pattern;
 
 /**
- * The identifier rule of the contract: 1-128 characters of letters, digits, '.', '_', '-' and '@',
- * so an id is safe in a {@code tenantId:leadId} key, a URL and a file name.
+ * The identifier rule of the contract: 1-128 characters of letters, digits, '.', '_', '-' and '@', not only
+ * dots, so an id is safe in a {@code tenantId:leadId} key, a URL and a file name ({@code .} and {@code ..} are
+ * path segments that URLs and file systems resolve to another place).
  */
 public final class Identifiers {
 
     public static final int MAX_LENGTH = 128;
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._@-]{1," + MAX_LENGTH + "}");
+    private static final Pattern VALID = Pattern.compile("(?!\\.+$)[A-Za-z0-9._@-]{1," + MAX_LENGTH + "}");
 
     private Identifiers() {
     }
@@ -37,6 +38,6 @@ public final class Identifiers {
         }
         String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
         return field + " '" + shown + "' is not a valid identifier: use 1-" + MAX_LENGTH
-                + " characters of letters, digits, '.', '_', '-' and '@'";
+                + " characters of letters, digits, '.', '_', '-' and '@', not only dots";
     }
 }

@@ -38,6 +38,20 @@ class KeysAndDurationsTest {
     }
 
     @Test
+    void identifiersMadeOnlyOfDotsAreRejectedBecausePathsResolveThem() {
+        assertThat(Identifiers.isValid(".")).isFalse();
+        assertThat(Identifiers.isValid("..")).isFalse();
+        assertThat(Identifiers.isValid(".".repeat(128))).isFalse();
+        assertThat(Identifiers.isValid(".a")).isTrue();
+        assertThat(Identifiers.isValid("a..")).isTrue();
+        assertThat(Identifiers.isValid("..-")).isTrue();
+        assertThatThrownBy(() -> Identifiers.require("leadId", ".."))
+                .hasMessage("leadId '..' is not a valid identifier: use 1-128 characters of letters, digits,"
+                        + " '.', '_', '-' and '@', not only dots");
+        assertThatThrownBy(() -> LeadKey.of("acme", ".")).hasMessageContaining("leadId '.'");
+    }
+
+    @Test
     void durationsUseShortUnitsOrIso() {
         assertThat(DurationText.parse("delay", "30m")).isEqualTo(Duration.ofMinutes(30));
         assertThat(DurationText.parse("delay", "2h")).isEqualTo(Duration.ofHours(2));

@@ -14,10 +14,12 @@ import java.util.Map;
  * Micrometer view of what the topology does: {@code followup.scheduler.tasks.emitted} and {@code .canceled}
  * by channel, {@code followup.scheduler.tasks.deferred} by channel and reason ({@code send_window},
  * {@code quota_day}, {@code quota_minute}), {@code followup.scheduler.alerts} by kind,
- * {@code followup.scheduler.firing.lag} (emittedAt - dueAt, a histogram) and {@code followup.scheduler.dlq} by
+ * {@code followup.scheduler.firing.lag} (emittedAt - dueAt, a histogram, at most a day) and {@code followup.scheduler.dlq} by
  * source topic.
  */
 public class SchedulerMetrics implements SchedulerEvents {
+
+    private static final Duration MAX_LAG = Duration.ofDays(1);
 
     private final MeterRegistry registry;
     private final Map<Channel, Counter> emitted = new EnumMap<>(Channel.class);
@@ -48,7 +50,9 @@ public class SchedulerMetrics implements SchedulerEvents {
     @Override
     public void taskEmitted(Channel channel, Duration lag) {
         emitted.get(channel).increment();
-        firingLag.record(lag.isNegative() ? Duration.ZERO : lag);
+        // a due time far in the past (a backfill, a typo like 1900) says nothing more about the scheduler after a
+        // day, and the timer sums nanoseconds: a few centuries-old lags would overflow that sum (or throw)
+        firingLag.record(lag.isNegative() ? Duration.ZERO : lag.compareTo(MAX_LAG) > 0 ? MAX_LAG : lag);
     }
 
     @Override

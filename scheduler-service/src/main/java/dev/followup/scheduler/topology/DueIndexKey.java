@@ -14,7 +14,12 @@ public record DueIndexKey(long dueMillis, String taskId) {
     public static final Bytes MIN = Bytes.wrap(new byte[0]);
 
     public static DueIndexKey of(Instant due, String taskId) {
-        return new DueIndexKey(Math.max(0, due.toEpochMilli()), taskId);
+        return new DueIndexKey(millis(due), taskId);
+    }
+
+    /** The index position of a due time: its epoch millis, a time before 1970 clamped to 0 (it is just as overdue). */
+    public static long millis(Instant due) {
+        return Math.max(0, due.toEpochMilli());
     }
 
     public Bytes toBytes() {

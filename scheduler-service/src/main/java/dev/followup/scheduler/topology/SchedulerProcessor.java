@@ -525,7 +525,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
             dueIndex.put(entry.key, null);
             DueIndexKey key = DueIndexKey.parse(entry.key);
             ScheduledTask task = tasks.get(key.taskId());
-            if (task == null || task.status() != TaskStatus.PENDING || task.dueAt().toEpochMilli() != key.dueMillis()) {
+            if (task == null || task.status() != TaskStatus.PENDING || DueIndexKey.millis(task.dueAt()) != key.dueMillis()) {
                 continue;
             }
             if (withdrawnSequenceStep(task, now)) {

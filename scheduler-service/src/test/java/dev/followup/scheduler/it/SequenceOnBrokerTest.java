@@ -16,6 +16,7 @@ import dev.followup.events.v1.LeadEngaged;
 import dev.followup.events.v1.LeadEvent;
 import dev.followup.events.v1.Receipt;
 import dev.followup.events.v1.ReceiptStatus;
+import dev.followup.events.v1.ScheduleTask;
 import dev.followup.events.v1.SequenceDefinition;
 import dev.followup.events.v1.SequenceStep;
 import dev.followup.events.v1.StepType;
@@ -90,8 +91,14 @@ class SequenceOnBrokerTest {
                 .setSteps(List.of(step(StepType.EMAIL, "1s"), step(StepType.WAIT, "1s"), step(StepType.SMS, "1s"),
                         step(StepType.CALL, "1h")))
                 .build());
+        List<Duration> lags = new java.util.concurrent.CopyOnWriteArrayList<>();
         SchedulerStreams app = new SchedulerStreams(props, kafka.bootstrapServers(), props.applicationServer(),
-                SchedulerEvents.NONE);
+                new SchedulerEvents() {
+                    @Override
+                    public void taskEmitted(Channel channel, Duration firingLag) {
+                        lags.add(firingLag);
+                    }
+                });
         TaskQueries queries = new TaskQueries(app, Clock.systemUTC(), RestClient.create());
         app.start();
         try {
@@ -136,6 +143,29 @@ class SequenceOnBrokerTest {
                         .containsExactly(tuple(0, "DRAFTED"), tuple(2, "SENT"), tuple(3, "CANCELED"));
                 assertThat(tasks.get(2).dueAt()).isEqualTo(sentAt.plus(Duration.ofHours(1)).toString());
             });
+
+            // On the same app (issue #9): due times before 1970 fire at once, their lag counted from the due time;
+            // one in the year 9999 stays pending and visible.
+            String farLead = "lead-far";
+            List<Instant> past = List.of(Instant.parse("1900-01-01T00:00:00Z"), Instant.EPOCH, Instant.ofEpochMilli(-1));
+            Instant farFuture = Instant.parse("9999-12-31T23:59:59Z");
+            for (int i = 0; i <= past.size(); i++) {
+                kafka.send(Topics.COMMANDS, LeadKey.of("acme", farLead).toString(), Command.newBuilder()
+                        .setCommandId("far-" + i).setTenantId("acme").setLeadId(farLead).setIssuedAt(nowMillis())
+                        .setPayload(ScheduleTask.newBuilder().setChannel(Channel.SMS)
+                                .setDueAt(i < past.size() ? past.get(i) : farFuture).build()).build());
+            }
+            List<DueTask> fired = kafka.awaitRecords(Topics.dueTasks(Channel.SMS), DueTask.class,
+                    r -> farLead.equals(r.value().getLeadId()), past.size(), Duration.ofSeconds(60))
+                    .stream().map(r -> r.value()).toList();
+            assertThat(fired).extracting(DueTask::getDueAt).containsExactlyInAnyOrderElementsOf(past);
+            assertThat(lags).anySatisfy(lag -> assertThat(lag).isGreaterThan(Duration.ofDays(365L * 126)));
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(queries.leadTasks("acme", farLead, false, "Bearer test"))
+                            .extracting(TaskView::status, TaskView::dueAt)
+                            .containsExactlyInAnyOrder(tuple("EMITTED", past.get(0).toString()),
+                                    tuple("EMITTED", past.get(1).toString()), tuple("EMITTED", past.get(2).toString()),
+                                    tuple("PENDING", farFuture.toString())));
         } finally {
             app.stop();
         }

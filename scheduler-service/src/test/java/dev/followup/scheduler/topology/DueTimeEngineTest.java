@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.followup.events.Topics;
 import dev.followup.events.v1.Channel;
 import dev.followup.events.v1.DueTask;
+import dev.followup.events.v1.TenantSettings;
+import dev.followup.events.v1.Weekday;
 import dev.followup.scheduler.policy.DueTimeAdjuster;
+import dev.followup.scheduler.policy.TaskIds;
+import dev.followup.scheduler.policy.TaskStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -134,6 +138,45 @@ class DueTimeEngineTest {
             d.advance(Duration.ofMinutes(31));
             List<DueTask> fired = d.emitted(Channel.EMAIL);
             assertThat(fired).extracting(DueTask::getDueAt).containsExactly(START.plus(Duration.ofMinutes(61)));
+        }
+    }
+
+    @Test
+    void farPastDueTimesFireAtOnceWithTheirLagAndAFarFutureOneStaysPendingAndVisible() {
+        // before 1970 the index clamps the position to 0: the task must still match its entry and fire
+        List<Instant> past = List.of(Instant.parse("1900-01-01T00:00:00Z"), Instant.EPOCH, Instant.ofEpochMilli(-1),
+                Instant.ofEpochMilli(-86_400_000L));
+        Instant farFuture = Instant.parse("9999-12-31T23:59:59Z");
+        List<Duration> lags = new ArrayList<>();
+        SchedulerEvents events = new SchedulerEvents() {
+            @Override
+            public void taskEmitted(Channel channel, Duration firingLag) {
+                lags.add(firingLag);
+            }
+        };
+        try (SchedulerDriver d = new SchedulerDriver(SchedulerSettings.defaults(), events)) {
+            // any day, any hour: the default Mon-Fri 09-18 window would move a due time of 00:00 to 09:00
+            d.tenantSettings(TenantSettings.newBuilder().setTenantId("acme").setWorkingDays(List.of(Weekday.values()))
+                    .setSendWindow(null).build());
+            for (int i = 0; i < past.size(); i++) {
+                d.scheduleTask("past-" + i, "lead-" + i, Channel.SMS, past.get(i));
+            }
+            d.scheduleTask("future", "lead-f", Channel.SMS, farFuture);
+            d.advance(Duration.ofMillis(100));
+
+            List<DueTask> fired = d.emitted(Channel.SMS);
+            assertThat(fired).extracting(DueTask::getDueAt).containsExactlyInAnyOrderElementsOf(past);
+            assertThat(fired).allMatch(t -> t.getEmittedAt().equals(d.now()));
+            assertThat(lags).hasSize(past.size()).allMatch(lag -> !lag.isNegative())
+                    .contains(Duration.between(Instant.parse("1900-01-01T00:00:00Z"), d.now()));
+            for (int i = 0; i < past.size(); i++) {
+                assertThat(d.task(TaskIds.manual("acme", "past-" + i)).status()).isEqualTo(TaskStatus.EMITTED);
+            }
+
+            d.advance(Duration.ofDays(1));
+            assertThat(d.emittedAll()).as("none fires twice, the far-future one not at all").isEmpty();
+            assertThat(d.task(TaskIds.manual("acme", "future")).status()).isEqualTo(TaskStatus.PENDING);
+            assertThat(d.nextDueAt()).isEqualTo(farFuture);
         }
     }
 }

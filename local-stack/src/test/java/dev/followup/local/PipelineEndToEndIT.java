@@ -306,7 +306,7 @@ class PipelineEndToEndIT {
 
             failingLeads.remove(dead); // the webhook accepts the call from now on
             browser.find("#nav-receipts").click();
-            new org.openqa.selenium.support.ui.Select(browser.find("#filter-status")).selectByValue("DEAD");
+            browser.find("#filter-status option[value='DEAD']").click();
             browser.find("#receipts-refresh").click();
             String row = "#receipts-table tr[data-task-id='" + deadTask + "']";
             browser.await(wait, "the DEAD call in the receipts", () -> !browser.all(row + " button.retry").isEmpty());

@@ -33,8 +33,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Writes a lead's journey (what the ops console shows) to its own store, keyed
  * {@code tenantId:leadId/<16 hex digits of epoch millis>/<rank>/<ref>} so a prefix scan reads it in time order.
  * Each call is one store write; the firing path (emission, receipt, deferral) writes nothing else here. A lead keeps
- * its newest {@value #MAX_ENTRIES} entries: older ones are trimmed when one of its events or commands arrives or one
- * of its tasks is created, never on the firing path.
+ * its newest {@value #MAX_ENTRIES} entries: older ones are trimmed when one of its events or commands arrives or a
+ * sequence step or occurrence of it is scheduled, never on the firing path.
  */
 final class JourneyRecorder {
 
@@ -47,8 +47,19 @@ final class JourneyRecorder {
     /** Values are the entries' JSON bytes: trimming scans keys without decoding values. */
     private final KeyValueStore<String, byte[]> store;
 
+    /** When the record (or the emission) being processed happened: the time a new task was planned. */
+    private long processingAt = -1;
+
     JourneyRecorder(KeyValueStore<String, byte[]> store) {
         this.store = store;
+    }
+
+    /**
+     * The timestamp of the input record about to be processed. A new task's {@code statusAt} is its anchor (a booking
+     * start may be next week), so its "scheduled" entry is dated by the record that planned it instead.
+     */
+    void processing(long recordTimestamp) {
+        processingAt = recordTimestamp;
     }
 
     void leadEvent(LeadEvent event) {
@@ -129,14 +140,17 @@ final class JourneyRecorder {
         if (what == null) {
             return;
         }
-        Instant at = next.statusAt() != null ? next.statusAt() : next.dueAt();
+        Instant at = previous == null && processingAt >= 0 ? Instant.ofEpochMilli(processingAt)
+                : next.statusAt() != null ? next.statusAt() : next.dueAt();
         JourneyEntry entry = new JourneyEntry(at, "task", what, next.taskId(), next.channel().name(),
                 next.status().name(), next.attempt(), next.dueAt(), null, null, null, null, null, detail(previous, next));
+        // steps and occurrences are created by receipts and emissions, not by an event or command that would trim
         record(next.tenantId(), next.leadId(), at, 1, next.taskId() + "/" + what + "/" + next.attempt(), entry,
-                previous == null);
+                previous == null && next.source() == dev.followup.events.v1.TaskReason.SEQUENCE);
     }
 
     void taskEmitted(ScheduledTask task, Instant now) {
+        processingAt = now.toEpochMilli(); // the next occurrence of a recurring step is planned by this emission
         JourneyEntry entry = new JourneyEntry(now, "task", "emitted", task.taskId(), task.channel().name(),
                 TaskStatus.EMITTED.name(), task.attempt(), task.dueAt(), Duration.between(task.dueAt(), now).toMillis(),
                 null, null, null, null, null);

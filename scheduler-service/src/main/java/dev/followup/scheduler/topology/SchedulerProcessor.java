@@ -116,6 +116,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
     @Override
     public void process(Record<String, Object> record) {
         Object value = record.value();
+        journey.processing(record.timestamp());
         try {
             if (value == null) {
                 throw new InvalidInputException("value is null (tombstones are not events)");

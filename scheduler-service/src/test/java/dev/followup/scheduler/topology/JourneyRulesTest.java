@@ -81,6 +81,7 @@ class JourneyRulesTest {
         d.advanceTo(START.plusSeconds(6));
         DueTask first = d.emitted(Channel.SMS).get(0);
         d.receipt(first, ReceiptStatus.DEAD);
+        d.advance(Duration.ofSeconds(1));
         d.retryTask("cmd-retry", "lead-1", TaskIds.manual("acme", "cmd-1"), null);
         d.advance(Duration.ofSeconds(1));
         DueTask second = d.emitted(Channel.SMS).get(0);

@@ -39,8 +39,8 @@ async function api(path, options = {}) {
 function format(iso, zone) {
   if (!iso) return '—';
   try {
-    return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium', timeZone: zone,
-      timeZoneName: 'short' }).format(new Date(iso));
+    return new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit',
+      minute: '2-digit', second: '2-digit', timeZone: zone, timeZoneName: 'short' }).format(new Date(iso));
   } catch {
     return iso;
   }
@@ -110,12 +110,12 @@ async function refreshQueue() {
   }
 }
 
-function describe(entry) {
+function describe(entry, zone) {
   const parts = [];
   if (entry.taskId) parts.push(`task ${entry.taskId}`);
   if (entry.channel) parts.push(entry.channel);
   if (entry.attempt) parts.push(`attempt ${entry.attempt}`);
-  if (entry.type === 'task' && entry.dueAt) parts.push(`due ${entry.dueAt}`);
+  if (entry.type === 'task' && entry.dueAt) parts.push(`due ${format(entry.dueAt, zone)}`);
   if (entry.type === 'receipt') parts.push(`latency ${ms(entry.latencyMs)}`, `firing lag ${ms(entry.lagMs)}`);
   if (entry.type === 'task' && entry.lagMs !== undefined) parts.push(`firing lag ${ms(entry.lagMs)}`);
   return parts.join(' · ');
@@ -133,7 +133,7 @@ async function loadJourney(leadId) {
         'data-status': e.status || '', 'data-task-id': e.taskId || '' });
       li.append(el('span', { class: 'when', text: `${format(e.at, leadZone)} · you: ${format(e.at, viewerZone)}` }),
         el('span', { class: 'badge', text: e.type }), el('span', { class: `what status-${e.status || ''}`, text: e.what }));
-      const info = describe(e);
+      const info = describe(e, leadZone);
       if (info) li.append(el('div', { text: info }));
       if (e.provider || e.link) li.append(el('div', { class: 'wrap', text: `${e.provider || ''} ${e.link || e.providerRef || ''}` }));
       if (e.detail) li.append(el('div', { class: 'hint', text: e.detail }));

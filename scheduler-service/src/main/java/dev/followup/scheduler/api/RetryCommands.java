@@ -40,7 +40,7 @@ public class RetryCommands implements AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(timeout.toMillis(), 2_000L) + 1_000L);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) (Math.max(timeout.toMillis(), 2_000L) + 1_000L));
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 2_000L));
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(Command.class));
         this.clock = clock;

@@ -25,6 +25,7 @@ final class Demo {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String ingest;
+    private String console;
     private final String apiKey;
     private String cadenceLead;
 
@@ -36,6 +37,7 @@ final class Demo {
     static int run(Options options) throws Exception {
         String bootstrap = options.get("bootstrap", "127.0.0.1:9092");
         Demo demo = new Demo(options.get("ingest", "http://127.0.0.1:8080"), options.get("api-key", "dev-acme-key"));
+        demo.console = options.get("scheduler", "http://127.0.0.1:8081") + "/console/index.html";
         try (ReceiptPrinter printer = new ReceiptPrinter(bootstrap, false)) {
             Runtime.getRuntime().addShutdownHook(new Thread(printer::stop));
             demo.feed();
@@ -104,6 +106,8 @@ final class Demo {
                 """.formatted(cadenceLead));
         step(null, "POST", "/v1/leads/" + cadenceLead + "/sequences/demo-cadence", "{}");
         System.out.println("Drafts land in var/mail/acme/Drafts/new/ (email) and var/outbox/acme/*.jsonl (SMS, call).");
+        System.out.println("Ops console (API key dev-acme-key): " + console + " — the booked lead's journey: "
+                + console + "#journey?lead=" + booked);
     }
 
     private void reply() {

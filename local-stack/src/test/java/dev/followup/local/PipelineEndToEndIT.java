@@ -53,6 +53,8 @@ class PipelineEndToEndIT {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<WebhookCall> webhookCalls = new CopyOnWriteArrayList<>();
+    /** Leads whose call drafts the webhook refuses with 503 (retried, then DEAD). */
+    private final java.util.Set<String> failingLeads = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final String run = Long.toString(System.currentTimeMillis(), 36);
 
     private TestKafka kafka;
@@ -76,7 +78,13 @@ class PipelineEndToEndIT {
             byte[] body = exchange.getRequestBody().readAllBytes();
             Map<String, String> headers = new java.util.HashMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
-            webhookCalls.add(new WebhookCall(Instant.now(), headers, new String(body, StandardCharsets.UTF_8)));
+            String text = new String(body, StandardCharsets.UTF_8);
+            if (failingLeads.stream().anyMatch(text::contains)) {
+                exchange.sendResponseHeaders(503, -1);
+                exchange.close();
+                return;
+            }
+            webhookCalls.add(new WebhookCall(Instant.now(), headers, text));
             byte[] answer = "{\"id\":\"hook-1\"}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, answer.length);
@@ -96,7 +104,8 @@ class PipelineEndToEndIT {
                  "leadFollowUps": [{"delay": "3s", "channel": "EMAIL"}, {"delay": "6s", "channel": "EMAIL"}],
                  "bookingFollowUps": [{"offset": "0m", "channel": "CALL"}],
                  "timezone": "UTC", "workingDays": ["MON","TUE","WED","THU","FRI","SAT","SUN"], "sendWindow": null,
-                 "channels": {"CALL": {"webhookUrl": "http://127.0.0.1:%d/hook", "webhookSecretRef": "local"}}}
+                 "channels": {"CALL": {"webhookUrl": "http://127.0.0.1:%d/hook", "webhookSecretRef": "local",
+                                       "maxAttempts": 2, "initialBackoff": "1s"}}}
                 """.formatted(webhook.getAddress().getPort())));
         kafka.awaitRecords(Topics.TENANT_SETTINGS, dev.followup.events.v1.TenantSettings.class,
                 r -> TENANT.equals(r.key()), 1, Duration.ofSeconds(30));
@@ -283,6 +292,84 @@ class PipelineEndToEndIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> leadTasks(lead)
                 .matches("(?s).*\"status\":\"CANCELED\"[^}]*\"channel\":\"CALL\".*"));
         assertThat(kafka.readAll(Topics.DUE_TASKS_CALL, DueTask.class, r -> r.key().equals(TENANT + ":" + lead))).isEmpty();
+    }
+
+    /**
+     * The ops console in headless Chromium against the running services: enter the key, see the queue, a lead's
+     * journey after its booking call fired, and a DEAD call retried from the receipts view turning DRAFTED. A
+     * screenshot of each view goes to {@code local-stack/target/console-*.png}.
+     */
+    @Test
+    void theConsoleShowsAJourneyAndRetriesADeadTaskInARealBrowser() throws Exception {
+        String booked = "journey-" + run;
+        String dead = "dead-" + run;
+        assertAccepted(call("POST", "/v1/leads", """
+                {"leadId": "%s", "name": "Mary Jackson", "phone": "+4930555012", "timezone": "Europe/Berlin"}
+                """.formatted(booked)));
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        LocalDateTime start = LocalDateTime.now(berlin).plusSeconds(4).truncatedTo(ChronoUnit.SECONDS);
+        assertAccepted(call("POST", "/v1/bookings", """
+                {"bookingId": "bkj-%s", "leadId": "%s", "localStart": "%s", "timezone": "Europe/Berlin", "bookingType": "demo"}
+                """.formatted(run, booked, start)));
+        failingLeads.add(dead);
+        assertAccepted(call("POST", "/v1/leads", """
+                {"leadId": "%s", "name": "Dorothy Vaughan", "phone": "+12025550142"}
+                """.formatted(dead)));
+        assertAccepted(call("POST", "/v1/tasks", """
+                {"leadId": "%s", "channel": "CALL", "dueAt": "%s", "note": "call back"}
+                """.formatted(dead, Instant.now().plusSeconds(1))));
+        kafka.awaitRecords(Topics.RECEIPTS, Receipt.class, r -> r.key().equals(TENANT + ":" + booked)
+                && r.value().getStatus() == ReceiptStatus.DRAFTED, 1, Duration.ofSeconds(90));
+        String deadTask = kafka.awaitRecords(Topics.RECEIPTS, Receipt.class, r -> r.key().equals(TENANT + ":" + dead)
+                && r.value().getStatus() == ReceiptStatus.DEAD, 1, Duration.ofSeconds(90)).get(0).value().getTaskId();
+
+        Path target = ServiceProcess.ROOT.resolve("local-stack/target");
+        Duration wait = Duration.ofSeconds(30);
+        try (ConsoleBrowser browser = ConsoleBrowser.start(target.resolve("e2e/" + run + "/browser"))) {
+            browser.driver.get(scheduler.url() + "/console");
+            browser.find("#api-key").sendKeys("dev-acme-key");
+            browser.find("#sign-in").click();
+            browser.await(wait, "queue cards", () -> browser.all("#queue-cards dd").size() >= 6
+                    && browser.find("#tenant").getText().contains("acme"));
+            assertThat(browser.driver.getCurrentUrl()).doesNotContain("dev-acme-key");
+            browser.screenshot(target.resolve("console-queue.png"));
+
+            browser.find("#nav-journey").click();
+            browser.find("#lead-id").sendKeys(booked);
+            browser.find("#journey-search").click();
+            browser.await(wait, "the booked lead's journey with its DRAFTED call", () ->
+                    !browser.all("#timeline li[data-type='receipt'][data-status='DRAFTED']").isEmpty());
+            String timeline = browser.find("#timeline").getText();
+            assertThat(timeline).contains("captured", "booking scheduled", "scheduled", "emitted", "DRAFTED", "webhook");
+            assertThat(browser.find("#journey-zones").getText()).contains("Europe/Berlin");
+            browser.screenshot(target.resolve("console-journey.png"));
+
+            failingLeads.remove(dead); // the webhook accepts the call from now on
+            browser.find("#nav-receipts").click();
+            browser.find("#filter-status option[value='DEAD']").click();
+            browser.find("#receipts-refresh").click();
+            String row = "#receipts-table tr[data-task-id='" + deadTask + "']";
+            browser.await(wait, "the DEAD call in the receipts", () -> !browser.all(row + " button.retry").isEmpty());
+            browser.screenshot(target.resolve("console-receipts.png"));
+            browser.find(row + " button.retry").click();
+            browser.driver.switchTo().alert().accept();
+            browser.await(wait, "the retry accepted", () -> browser.find("#status").getText().contains("accepted"));
+
+            browser.driver.get(scheduler.url() + "/console/index.html#journey?lead=" + dead);
+            browser.await(Duration.ofSeconds(60), "the retried call DRAFTED in the journey", () -> {
+                if (browser.all("#timeline li[data-type='receipt'][data-status='DRAFTED']").isEmpty()) {
+                    browser.find("#journey-search").click();
+                    return false;
+                }
+                return true;
+            });
+            assertThat(browser.find("#timeline").getText()).contains("DEAD", "retry scheduled", "attempt 2");
+            browser.screenshot(target.resolve("console-retry.png"));
+        }
+        List<ConsumerRecord<String, Receipt>> receipts = kafka.readAll(Topics.RECEIPTS, Receipt.class,
+                r -> r.key().equals(TENANT + ":" + dead));
+        assertThat(receipts).extracting(r -> r.value().getStatus() + "/" + r.value().getAttempt())
+                .containsExactly("DEAD/2", "DRAFTED/3");
     }
 
     private String leadTasks(String lead) {

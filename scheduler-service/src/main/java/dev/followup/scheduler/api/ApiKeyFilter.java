@@ -35,12 +35,29 @@ public class ApiKeyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return isOpen(request.getRequestURI());
+        return isOpen(request.getRequestURI()) || isConsoleAsset(request);
     }
 
     /** Health (with its liveness and readiness groups) and info answer without a key: probes have none. */
     static boolean isOpen(String path) {
         return path.equals("/actuator/health") || path.startsWith("/actuator/health/") || path.equals("/actuator/info");
+    }
+
+    /**
+     * The ops console's static files (HTML, CSS, JS: no data; the page asks for the key and sends it with every API
+     * call) are served without a key, for GET and HEAD only. The check uses the decoded, normalised servlet path, and
+     * the raw URI must agree, so {@code /console/../v1/queue} or an encoded variant cannot pass as a console file.
+     */
+    static boolean isConsoleAsset(HttpServletRequest request) {
+        String method = request.getMethod();
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        String uri = request.getRequestURI();
+        return ("GET".equals(method) || "HEAD".equals(method)) && isConsolePath(path) && isConsolePath(uri)
+                && !uri.contains("..") && !uri.contains("%") && !uri.contains(";");
+    }
+
+    private static boolean isConsolePath(String path) {
+        return path.equals("/console") || path.equals("/console/") || path.matches("/console/[a-z0-9-]+\\.(html|css|js)");
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.util.Map;
  * @param nextDueAt the earliest pending due time, or null
  * @param overdue   pending tasks already due (waiting for the next punctuation, or a backlog)
  * @param asOf      when the numbers were taken
+ * @param deferred  pending tasks deferred by a quota (counted in {@code pending} too)
  */
-public record QueueView(String tenantId, Map<String, Long> pending, String nextDueAt, long overdue, String asOf) {
+public record QueueView(String tenantId, Map<String, Long> pending, String nextDueAt, long overdue, String asOf,
+        long deferred) {
 }

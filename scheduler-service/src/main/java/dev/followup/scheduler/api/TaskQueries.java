@@ -5,7 +5,11 @@ import dev.followup.events.v1.Channel;
 import dev.followup.scheduler.config.SchedulerStreams;
 import dev.followup.scheduler.policy.Enrollment;
 import dev.followup.scheduler.policy.ScheduledTask;
+import dev.followup.events.v1.TenantSettings;
+import dev.followup.scheduler.policy.LeadProfile;
 import dev.followup.scheduler.topology.DueIndexKey;
+import dev.followup.scheduler.topology.JourneyEntry;
+import dev.followup.scheduler.topology.JsonStoreSerde;
 import dev.followup.scheduler.topology.SchedulerTopology;
 import java.time.Clock;
 import java.time.Instant;
@@ -41,6 +45,9 @@ import org.springframework.web.server.ResponseStatusException;
  * {@value #LOCAL_ONLY} so the receiver answers from its own stores only.
  */
 public class TaskQueries {
+
+    private static final org.apache.kafka.common.serialization.Deserializer<JourneyEntry> JOURNEY =
+            new JsonStoreSerde<>(JourneyEntry.class).deserializer();
 
     public static final String LOCAL_ONLY = "X-Followup-Local-Only";
 
@@ -119,6 +126,79 @@ public class TaskQueries {
         return out;
     }
 
+    /** The lead's journey, from the instance owning the lead's partition. */
+    public JourneyView journey(String tenantId, String leadId, boolean localOnly, String authorization) {
+        String key = LeadKey.of(tenantId, leadId).toString();
+        Optional<HostInfo> owner = localOnly ? Optional.empty() : remoteOwner(key);
+        if (owner.isPresent()) {
+            return http.get().uri(url(owner.get(), "/v1/leads/" + leadId + "/journey"))
+                    .header("Authorization", authorization).header(LOCAL_ONLY, "true")
+                    .retrieve().body(JourneyView.class);
+        }
+        ReadOnlyKeyValueStore<String, byte[]> store = store(SchedulerTopology.JOURNEY_STORE);
+        List<JourneyEntry> entries = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan(key + "/", new StringSerializer())) {
+            it.forEachRemaining(kv -> entries.add(JOURNEY.deserialize(null, kv.value)));
+        }
+        LeadProfile profile = this.<String, LeadProfile>store(SchedulerTopology.LEAD_PROFILES_STORE).get(key);
+        String zone = profile != null && profile.timezone() != null ? profile.timezone() : tenantZone(tenantId);
+        return new JourneyView(leadId, zone, entries);
+    }
+
+    /**
+     * The tenant's latest receipts across all instances, optionally of one channel and status; failures (FAILED,
+     * DEAD) first when asked, then newest first. Read from the leads' journeys, so a scan of the tenant's journeys.
+     */
+    public List<ReceiptView> receipts(String tenantId, String channel, String status, int limit, boolean failuresFirst,
+            boolean localOnly, String authorization) {
+        Comparator<ReceiptView> order = Comparator.comparing(ReceiptView::completedAt).reversed();
+        if (failuresFirst) {
+            order = Comparator.comparing((ReceiptView r) -> !r.failed()).thenComparing(order);
+        }
+        List<ReceiptView> out = new ArrayList<>();
+        ReadOnlyKeyValueStore<String, byte[]> store = store(SchedulerTopology.JOURNEY_STORE);
+        String prefix = tenantId + ":";
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, new StringSerializer())) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                // only receipts have rank 3 (see JourneyRecorder): skip the others without decoding them
+                int slash = kv.key.indexOf('/');
+                if (!kv.key.startsWith("/3/", slash + 17)) {
+                    continue;
+                }
+                JourneyEntry e = JOURNEY.deserialize(null, kv.value);
+                if ((channel == null || channel.equals(e.channel())) && (status == null || status.equals(e.status()))) {
+                    out.add(ReceiptView.of(kv.key.substring(prefix.length(), slash), e));
+                }
+            }
+        }
+        if (!localOnly) {
+            for (HostInfo host : otherHosts()) {
+                ReceiptView[] remote = http.get().uri(url(host, "/v1/receipts"), b -> b.queryParam("limit", limit)
+                                .queryParam("failuresFirst", failuresFirst)
+                                .queryParamIfPresent("channel", Optional.ofNullable(channel))
+                                .queryParamIfPresent("status", Optional.ofNullable(status)).build())
+                        .header("Authorization", authorization).header(LOCAL_ONLY, "true")
+                        .retrieve().body(ReceiptView[].class);
+                if (remote != null) {
+                    out.addAll(List.of(remote));
+                }
+            }
+        }
+        out.sort(order);
+        return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
+    }
+
+    private String tenantZone(String tenantId) {
+        try {
+            TenantSettings settings = this.<String, TenantSettings>store(SchedulerTopology.TENANT_SETTINGS_STORE)
+                    .get(tenantId);
+            return settings != null && settings.getTimezone() != null ? settings.getTimezone() : "UTC";
+        } catch (RuntimeException e) {
+            return "UTC";
+        }
+    }
+
     public QueueView queue(String tenantId, boolean localOnly, String authorization) {
         Instant now = clock.instant();
         Map<String, Long> pending = new LinkedHashMap<>();
@@ -126,15 +206,22 @@ public class TaskQueries {
             pending.put(channel.name(), 0L);
         }
         long overdue = 0;
+        long deferred = 0;
         Instant next = null;
         ReadOnlyKeyValueStore<Bytes, byte[]> index = store(SchedulerTopology.DUE_INDEX_STORE);
+        ReadOnlyKeyValueStore<String, ScheduledTask> tasks = store(SchedulerTopology.TASKS_STORE);
         try (KeyValueIterator<Bytes, byte[]> it = index.all()) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = it.next();
                 if (!tenantId.equals(DueIndexKey.tenantOf(entry.value))) {
                     continue;
                 }
-                Instant due = Instant.ofEpochMilli(DueIndexKey.parse(entry.key).dueMillis());
+                DueIndexKey indexKey = DueIndexKey.parse(entry.key);
+                Instant due = Instant.ofEpochMilli(indexKey.dueMillis());
+                ScheduledTask task = tasks.get(indexKey.taskId());
+                if (task != null && task.statusDetail() != null && task.statusDetail().startsWith("deferred")) {
+                    deferred++;
+                }
                 pending.merge(DueIndexKey.channelOf(entry.value).name(), 1L, Long::sum);
                 if (!due.isAfter(now)) {
                     overdue++;
@@ -153,6 +240,7 @@ public class TaskQueries {
                 }
                 remote.pending().forEach((channel, n) -> pending.merge(channel, n, Long::sum));
                 overdue += remote.overdue();
+                deferred += remote.deferred();
                 if (remote.nextDueAt() != null) {
                     Instant remoteNext = Instant.parse(remote.nextDueAt());
                     if (next == null || remoteNext.isBefore(next)) {
@@ -161,7 +249,7 @@ public class TaskQueries {
                 }
             }
         }
-        return new QueueView(tenantId, pending, next == null ? null : next.toString(), overdue, now.toString());
+        return new QueueView(tenantId, pending, next == null ? null : next.toString(), overdue, now.toString(), deferred);
     }
 
     /** The active host of the lead key's partition if it is another instance; empty if it is this one. */

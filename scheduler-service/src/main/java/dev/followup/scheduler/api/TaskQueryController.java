@@ -2,6 +2,10 @@ package dev.followup.scheduler.api;
 
 import dev.followup.events.Identifiers;
 import java.util.List;
+import java.util.Set;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -19,10 +23,17 @@ import org.springframework.web.server.ResponseStatusException;
 @RestController
 public class TaskQueryController {
 
-    private final TaskQueries queries;
+    private static final Set<String> CHANNELS = Set.of("EMAIL", "SMS", "CALL");
+    private static final Set<String> RECEIPT_STATUSES = Set.of("DRAFTED", "SENT", "SKIPPED", "FAILED", "DEAD");
+    private static final Set<String> RECEIPT_STATUSES_RETRYABLE = Set.of("FAILED", "DEAD");
+    static final int MAX_RECEIPTS = 500;
 
-    public TaskQueryController(TaskQueries queries) {
+    private final TaskQueries queries;
+    private final RetryCommands retries;
+
+    public TaskQueryController(TaskQueries queries, RetryCommands retries) {
         this.queries = queries;
+        this.retries = retries;
     }
 
     @GetMapping(path = "/v1/tasks/{taskId}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -50,6 +61,52 @@ public class TaskQueryController {
         return queries.leadEnrollments(tenant, leadId, localOnly, authorization);
     }
 
+    @GetMapping(path = "/v1/leads/{leadId}/journey", produces = MediaType.APPLICATION_JSON_VALUE)
+    public JourneyView journey(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
+            @PathVariable String leadId, @RequestHeader("Authorization") String authorization,
+            @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly) {
+        requireId("leadId", leadId);
+        return queries.journey(tenant, leadId, localOnly, authorization);
+    }
+
+    @GetMapping(path = "/v1/receipts", produces = MediaType.APPLICATION_JSON_VALUE)
+    public List<ReceiptView> receipts(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
+            @RequestParam(required = false) String channel, @RequestParam(required = false) String status,
+            @RequestParam(defaultValue = "100") String limit, @RequestParam(defaultValue = "true") boolean failuresFirst,
+            @RequestHeader("Authorization") String authorization,
+            @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly) {
+        requireOneOf("channel", channel, CHANNELS);
+        requireOneOf("status", status, RECEIPT_STATUSES);
+        int max;
+        try {
+            max = Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            max = -1;
+        }
+        if (max < 1 || max > MAX_RECEIPTS) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
+                    "limit: '" + shorten(limit) + "' is not a whole number from 1 to " + MAX_RECEIPTS);
+        }
+        return queries.receipts(tenant, channel, status, max, failuresFirst, localOnly, authorization);
+    }
+
+    /**
+     * Publishes a {@code RetryTask} command for a FAILED or DEAD task of the caller's tenant (the console's retry
+     * button); 404 for an unknown task or another tenant's, 409 for a task in another status.
+     */
+    @PostMapping(path = "/v1/tasks/{taskId}/retry", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<RetryCommands.Accepted> retry(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
+            @PathVariable String taskId, @RequestHeader("Authorization") String authorization) {
+        requireId("taskId", taskId);
+        TaskView task = queries.task(tenant, taskId, false, authorization)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "task '" + taskId + "' not found"));
+        if (!RECEIPT_STATUSES_RETRYABLE.contains(task.status())) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "task '" + taskId + "' is " + task.status()
+                    + "; only FAILED or DEAD tasks can be retried");
+        }
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(retries.retry(task));
+    }
+
     @GetMapping(path = "/v1/queue", produces = MediaType.APPLICATION_JSON_VALUE)
     public QueueView queue(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
             @RequestHeader("Authorization") String authorization,
@@ -69,6 +126,18 @@ public class TaskQueryController {
     public ProblemDetail ownerUnavailable(RestClientException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                 "the scheduler instance holding this data did not answer; retry shortly");
+    }
+
+    private static void requireOneOf(String field, String value, Set<String> allowed) {
+        if (value != null && !allowed.contains(value)) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
+                    field + ": '" + shorten(value) + "' is not one of " + new java.util.TreeSet<>(allowed));
+        }
+    }
+
+    private static String shorten(String value) {
+        String printable = value.replaceAll("[^\\x20-\\x7e]", "?");
+        return printable.length() > 40 ? printable.substring(0, 40) + "…" : printable;
     }
 
     private static void requireId(String field, String value) {

@@ -90,6 +90,13 @@ public record ScheduledTask(
                 lastCommandId, occurrence, windowExempt);
     }
 
+    /** The same task with the attempt a receipt reported (the executor's retries count up from the emitted one). */
+    public ScheduledTask withAttempt(int newAttempt) {
+        return newAttempt == attempt ? this : new ScheduledTask(taskId, tenantId, leadId, source, channel, status,
+                anchorAt, originalDueAt, dueAt, newAttempt, bookingId, sequenceId, stepIndex, templateId, subject, body,
+                context, emittedAt, statusAt, statusDetail, lastCommandId, occurrence, windowExempt);
+    }
+
     public ScheduledTask emitted(Instant at) {
         return new ScheduledTask(taskId, tenantId, leadId, source, channel, TaskStatus.EMITTED, anchorAt, originalDueAt,
                 dueAt, attempt, bookingId, sequenceId, stepIndex, templateId, subject, body, context, at, at, null,

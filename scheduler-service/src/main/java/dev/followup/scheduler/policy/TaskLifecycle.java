@@ -38,18 +38,20 @@ public final class TaskLifecycle {
     }
 
     /**
-     * A receipt records the outcome of the task's current attempt. Receipts of earlier attempts, of unknown or
-     * canceled tasks change nothing.
+     * A receipt records the outcome of the task's current emission. The executor's own retries count the attempt up
+     * from the emitted one (a DEAD receipt after 5 tries of attempt 1 says attempt 5), so a receipt of that attempt or
+     * a later one applies, and the task takes its attempt: a {@code RetryTask} then emits the next one. Receipts of
+     * earlier attempts, of unknown or canceled tasks change nothing.
      */
     public static Optional<ScheduledTask> onReceipt(ScheduledTask task, ReceiptStatus status, int attempt,
             Instant completedAt, String error) {
-        if (task == null || attempt != task.attempt() || task.status().isOpen() || task.status() == TaskStatus.CANCELED) {
+        if (task == null || attempt < task.attempt() || task.status().isOpen() || task.status() == TaskStatus.CANCELED) {
             return Optional.empty();
         }
         TaskStatus next = TaskStatus.valueOf(status.name());
-        if (task.status() == next) {
+        if (task.status() == next && attempt == task.attempt()) {
             return Optional.empty();
         }
-        return Optional.of(task.withStatus(next, completedAt, error));
+        return Optional.of(task.withStatus(next, completedAt, error).withAttempt(attempt));
     }
 }

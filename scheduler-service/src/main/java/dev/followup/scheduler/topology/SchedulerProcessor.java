@@ -91,6 +91,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
     private KeyValueStore<String, TenantSettings> tenantSettings;
     private KeyValueStore<String, Enrollment> enrollments;
     private KeyValueStore<String, SequenceDefinition> sequences;
+    private JourneyRecorder journey;
     /** Where the next due scan starts: the last key fired, so scans skip the tombstones of fired entries. */
     private Bytes scanFrom = DueIndexKey.MIN;
 
@@ -109,23 +110,29 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
         tenantSettings = context.getStateStore(SchedulerTopology.TENANT_SETTINGS_STORE);
         enrollments = context.getStateStore(SchedulerTopology.ENROLLMENTS_STORE);
         sequences = context.getStateStore(SchedulerTopology.SEQUENCES_STORE);
+        journey = new JourneyRecorder(context.getStateStore(SchedulerTopology.JOURNEY_STORE));
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::emitDue);
     }
 
     @Override
     public void process(Record<String, Object> record) {
         Object value = record.value();
+        journey.processing(record.timestamp());
         try {
             if (value == null) {
                 throw new InvalidInputException("value is null (tombstones are not events)");
             } else if (value instanceof LeadEvent e) {
                 onLeadEvent(leadKey(record.key(), e.getTenantId(), e.getLeadId()), e);
+                journey.leadEvent(e);
             } else if (value instanceof BookingEvent e) {
                 onBookingEvent(leadKey(record.key(), e.getTenantId(), e.getLeadId()), e);
+                journey.bookingEvent(e);
             } else if (value instanceof Command c) {
                 onCommand(record.key(), c);
+                journey.command(c);
             } else if (value instanceof Receipt r) {
                 onReceipt(leadKey(record.key(), r.getTenantId(), r.getLeadId()), r);
+                journey.receipt(r);
             } else if (value instanceof GateDecision d) {
                 onGateDecision(d);
             }
@@ -468,6 +475,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
         if (previous == null) {
             leadTasks.put(leadTaskKey(next.tenantId(), next.leadId(), next.taskId()), EMPTY);
         }
+        journey.taskChanged(previous, next);
     }
 
     private List<ScheduledTask> tasksOf(LeadKey key) {
@@ -650,6 +658,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
         String key = LeadKey.of(task.tenantId(), task.leadId()).toString();
         context.forward(new Record<>(key, (Object) due, now.toEpochMilli()), SchedulerTopology.dueTaskSink(task.channel()));
         tasks.put(task.taskId(), task.emitted(now));
+        journey.taskEmitted(task, now);
         if (task.occurrence() != null) {
             onOccurrenceEmitted(LeadKey.of(task.tenantId(), task.leadId()), task, now);
         }

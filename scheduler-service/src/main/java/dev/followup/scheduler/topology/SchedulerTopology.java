@@ -72,6 +72,8 @@ public final class SchedulerTopology {
     public static final String SEQUENCES_STORE = "sequences";
     public static final String QUOTA_STORE = "quota-usage";
     public static final String FAILURE_STREAKS_STORE = "failure-streaks";
+    /** {@code tenantId:leadId/<hex millis>/<rank>/<ref>} → {@link JourneyEntry} JSON, see {@link JourneyRecorder}. */
+    public static final String JOURNEY_STORE = "lead-journey";
 
     static final String GATE_REQUESTS_SINK = "quota-gate-requests";
     static final String DECISIONS_SINK = "quota-decisions";
@@ -129,6 +131,8 @@ public final class SchedulerTopology {
                 Serdes.String(), new JsonStoreSerde<>(LeadProfile.class)), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENROLLMENTS_STORE),
                 Serdes.String(), new JsonStoreSerde<>(Enrollment.class)), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOURNEY_STORE),
+                Serdes.String(), Serdes.ByteArray()), PROCESSOR);
 
         for (Channel channel : Channel.values()) {
             topology.addSink(dueTaskSink(channel), Topics.dueTasks(channel), new StringSerializer(),

@@ -147,6 +147,36 @@ class QueryApiSecurityTest {
         assertThat(get("/actuator/prometheus", ACME).statusCode()).isEqualTo(200);
     }
 
+    /**
+     * The ops console's files are the only static routes open without a key (they hold no data; the page sends the
+     * key with every API call), only for GET and HEAD, only the console's own names, and no path trick reaches the
+     * API through them.
+     */
+    @Test
+    void theConsoleFilesAreTheOnlyRoutesOpenBesideHealthAndInfo() {
+        for (String file : List.of("/console/index.html", "/console/console.js", "/console/console.css")) {
+            HttpResponse<String> r = get(file, null);
+            assertThat(r.statusCode()).as(file).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
+                    assertThat(csp).contains("script-src 'self'").contains("connect-src 'self'").doesNotContain("unsafe"));
+        }
+        assertThat(get("/console/index.html", null).body()).contains("<label for=\"api-key\">API key</label>");
+        assertThat(get("/console/console.js", null).headers().firstValue("Content-Type")).hasValueSatisfying(t ->
+                assertThat(t).contains("javascript"));
+        assertThat(get("/console", null).statusCode()).isEqualTo(302);
+        assertThat(get("/console", null).headers().firstValue("Location")).hasValueSatisfying(l ->
+                assertThat(l).endsWith("/console/index.html"));
+        assertThat(get("/console/missing.js", null).statusCode()).isEqualTo(404);
+        assertThat(send("POST", "/console/index.html", null, List.of()).statusCode()).isEqualTo(401);
+        for (String trick : List.of("/console/../v1/queue", "/console/%2e%2e/v1/queue", "/console/..%2fv1/queue",
+                "/console/;/../v1/queue", "/console/index.html/../../v1/queue", "/index.html", "/console.js",
+                "/console/x.json", "/console/index.html;x=1")) {
+            HttpResponse<String> r = get(trick, null);
+            assertThat(r.statusCode()).as(trick).isIn(400, 401, 404);
+            assertThat(r.body()).as(trick).doesNotContain("pending");
+        }
+    }
+
     @Test
     void anotherTenantCannotReadATenantsTasksEnrollmentsOrQueueNorTellTheyExist() {
         String acmeTask = TaskIds.manual("acme", "cmd-0");
@@ -173,6 +203,13 @@ class QueryApiSecurityTest {
         assertThat(globexQueue.get("pending").get("SMS").asInt()).isZero();
         assertThat(globexQueue.get("pending").get("EMAIL").asInt()).isZero();
         assertThat(globexQueue.path("nextDueAt").isNull() || globexQueue.path("nextDueAt").isMissingNode()).isTrue();
+        assertThat(json(get("/v1/leads/lead-a/journey", ACME)).get("entries").size()).isGreaterThanOrEqualTo(6);
+        assertThat(get("/v1/leads/lead-a/journey", GLOBEX).body())
+                .isEqualTo(get("/v1/leads/lead-z/journey", GLOBEX).body()).doesNotContain("cmd-");
+        assertThat(send("POST", "/v1/tasks/" + acmeTask + "/retry", GLOBEX, List.of()).body().replace(acmeTask, "ID"))
+                .as("retrying another tenant's task: the same 404 as a missing task")
+                .isEqualTo(send("POST", "/v1/tasks/" + missingTask + "/retry", GLOBEX, List.of()).body()
+                        .replace(missingTask, "ID"));
 
         // the peer-forwarding header gives no way around the tenant either
         assertThat(send("GET", "/v1/tasks/" + acmeTask, GLOBEX, List.of(TaskQueries.LOCAL_ONLY, "true")).statusCode())
@@ -233,7 +270,7 @@ class QueryApiSecurityTest {
             "lead%2Cother", "%7B%7D", "lead*", "lead+1", "%5B0%5D", ".", "..", "...", "....", "%2E%2E");
 
     private static final List<String> ROUTES = List.of("/v1/tasks/ID", "/v1/leads/ID/tasks", "/v1/leads/ID/enrollments",
-            "/v1/queue");
+            "/v1/queue", "/v1/leads/ID/journey", "/v1/receipts");
 
     private static <T> T pick(Random random, List<T> list) {
         return list.get(random.nextInt(list.size()));

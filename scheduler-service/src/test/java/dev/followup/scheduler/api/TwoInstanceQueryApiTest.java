@@ -7,6 +7,10 @@ import dev.followup.events.LeadKey;
 import dev.followup.events.Topics;
 import dev.followup.events.v1.Channel;
 import dev.followup.events.v1.Command;
+import dev.followup.events.v1.DueTask;
+import dev.followup.events.v1.Receipt;
+import dev.followup.events.v1.ReceiptStatus;
+import dev.followup.events.v1.RetryTask;
 import dev.followup.events.v1.ScheduleTask;
 import dev.followup.scheduler.SchedulerApplication;
 import dev.followup.scheduler.config.SchedulerStreams;
@@ -171,6 +175,85 @@ class TwoInstanceQueryApiTest {
         });
         JsonNode globex = json(get(portA, "/v1/queue", GLOBEX));
         assertThat(globex.get("pending").get("SMS").asLong()).isZero();
+    }
+
+    /**
+     * The console's data: a manual call emitted, reported DEAD, retried through {@code POST /v1/tasks/{id}/retry}
+     * (a RetryTask command on the commands topic) and emitted again, seen in the lead's journey and the tenant's
+     * receipts from both instances; another tenant sees none of it and cannot retry it.
+     */
+    @Test
+    void journeyReceiptsAndRetryAnswerFromEitherInstanceForTheCallersTenantOnly(TestKafka kafka) {
+        String lead = "journey-lead";
+        String key = LeadKey.of("acme", lead).toString();
+        String taskId = TaskIds.manual("acme", "cmd-journey");
+        kafka.send(Topics.COMMANDS, key, Command.newBuilder().setCommandId("cmd-journey").setTenantId("acme")
+                .setLeadId(lead).setIssuedAt(Instant.now())
+                .setPayload(ScheduleTask.newBuilder().setChannel(Channel.CALL).setDueAt(Instant.now()).build()).build());
+        DueTask emitted = kafka.awaitRecords(Topics.dueTasks(Channel.CALL), DueTask.class,
+                r -> r.key().equals(key), 1, Duration.ofSeconds(120)).get(0).value();
+        kafka.send(Topics.RECEIPTS, key, Receipt.newBuilder().setReceiptId(taskId + "-1").setTaskId(taskId)
+                .setTenantId("acme").setLeadId(lead).setChannel(Channel.CALL).setStatus(ReceiptStatus.DEAD)
+                .setProvider("webhook").setAttempt(1).setDueAt(emitted.getDueAt()).setEmittedAt(emitted.getEmittedAt())
+                .setCompletedAt(Instant.now()).setLatencyMs(Duration.between(emitted.getDueAt(), Instant.now()).toMillis())
+                .setError("webhook answered 503 5 times").build());
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                json(get(portA, "/v1/tasks/" + taskId, ACME)).get("status").asString().equals("DEAD"));
+
+        for (int port : new int[] {portA, portB}) {
+            JsonNode dead = json(get(port, "/v1/receipts?status=DEAD", ACME));
+            assertThat(dead.size()).isEqualTo(1);
+            assertThat(dead.get(0).get("taskId").asString()).isEqualTo(taskId);
+            assertThat(dead.get(0).get("leadId").asString()).isEqualTo(lead);
+            assertThat(dead.get(0).get("error").asString()).isEqualTo("webhook answered 503 5 times");
+            assertThat(dead.get(0).get("retryable").asBoolean()).isTrue();
+            assertThat(json(get(port, "/v1/receipts", GLOBEX)).size()).isZero();
+
+            JsonNode journey = json(get(port, "/v1/leads/" + lead + "/journey", ACME));
+            assertThat(journey.get("timezone").asString()).isEqualTo("UTC");
+            List<String> whats = new ArrayList<>();
+            journey.get("entries").forEach(e -> whats.add(e.get("what").asString()));
+            assertThat(whats).containsExactly("task requested", "scheduled", "emitted", "DEAD");
+            assertThat(json(get(port, "/v1/leads/" + lead + "/journey", GLOBEX)).get("entries").size()).isZero();
+        }
+        assertThat(get(portA, "/v1/receipts?channel=FAX", ACME)).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.body()).contains("channel: 'FAX' is not one of [CALL, EMAIL, SMS]");
+        });
+        assertThat(get(portA, "/v1/receipts?limit=0", ACME).body()).contains("limit: '0' is not a whole number from 1 to 500");
+
+        assertThat(post(portA, "/v1/tasks/" + taskId + "/retry", GLOBEX).statusCode()).isEqualTo(404);
+        HttpResponse<String> accepted = post(portB, "/v1/tasks/" + taskId + "/retry", ACME);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String commandId = json(accepted).get("commandId").asString();
+        kafka.awaitRecords(Topics.COMMANDS, Command.class, r -> r.key().equals(key)
+                && r.value().getCommandId().equals(commandId) && r.value().getPayload() instanceof RetryTask retry
+                && retry.getTaskId().equals(taskId), 1, Duration.ofSeconds(30));
+        List<DueTask> attempts = kafka.awaitRecords(Topics.dueTasks(Channel.CALL), DueTask.class,
+                r -> r.key().equals(key), 2, Duration.ofSeconds(120)).stream().map(r -> r.value()).toList();
+        assertThat(attempts).extracting(DueTask::getAttempt).containsExactly(1, 2);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            List<String> whats = new ArrayList<>();
+            json(get(portA, "/v1/leads/" + lead + "/journey", ACME)).get("entries")
+                    .forEach(e -> whats.add(e.get("what").asString()));
+            assertThat(whats).endsWith("DEAD", "retry", "retry scheduled", "emitted");
+        });
+        HttpResponse<String> again = post(portA, "/v1/tasks/" + taskId + "/retry", ACME);
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body()).contains("is EMITTED; only FAILED or DEAD tasks can be retried");
+    }
+
+    private static HttpResponse<String> post(int port, String path, String authorization) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .timeout(Duration.ofSeconds(60)).header("Authorization", authorization)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -94,6 +94,24 @@ class CommandAndReceiptRulesTest {
     }
 
     @Test
+    void aDeadReceiptAfterTheExecutorsOwnRetriesMakesTheTaskDeadAndARetryEmitsTheNextAttempt() {
+        DueTask first = fireManual("cmd-1", Channel.CALL, START.plus(Duration.ofMinutes(1)));
+        // the executor tried attempts 1, 2 and 3 of this emission, then gave up
+        d.receipt(DueTask.newBuilder(first).setAttempt(3).build(), ReceiptStatus.DEAD);
+        assertThat(d.task(first.getTaskId()).status()).isEqualTo(TaskStatus.DEAD);
+        assertThat(d.task(first.getTaskId()).attempt()).isEqualTo(3);
+
+        d.retryTask("retry-1", "lead-1", first.getTaskId(), null);
+        d.advance(Duration.ofSeconds(1));
+        List<DueTask> retried = d.emitted(Channel.CALL);
+        assertThat(retried).extracting(DueTask::getAttempt).containsExactly(4);
+        d.receipt(first, ReceiptStatus.DEAD);
+        assertThat(d.task(first.getTaskId()).status()).as("a stale receipt of attempt 1").isEqualTo(TaskStatus.EMITTED);
+        d.receipt(retried.get(0), ReceiptStatus.DRAFTED);
+        assertThat(d.task(first.getTaskId()).status()).isEqualTo(TaskStatus.DRAFTED);
+    }
+
+    @Test
     void retryTaskReEmitsAFailedTaskWithTheNextAttemptNotBeforeTheGivenTime() {
         DueTask first = fireManual("cmd-1", Channel.CALL, START.plus(Duration.ofMinutes(1)));
         d.receipt(first, ReceiptStatus.FAILED);

@@ -1,0 +1,220 @@
+package dev.followup.scheduler.topology;
+
+import dev.followup.events.LeadKey;
+import dev.followup.events.v1.BookingCanceled;
+import dev.followup.events.v1.BookingEvent;
+import dev.followup.events.v1.BookingRescheduled;
+import dev.followup.events.v1.BookingScheduled;
+import dev.followup.events.v1.CancelFollowUps;
+import dev.followup.events.v1.CancelTask;
+import dev.followup.events.v1.Command;
+import dev.followup.events.v1.EnrollInSequence;
+import dev.followup.events.v1.LeadCaptured;
+import dev.followup.events.v1.LeadEngaged;
+import dev.followup.events.v1.LeadErased;
+import dev.followup.events.v1.LeadEvent;
+import dev.followup.events.v1.LeadScored;
+import dev.followup.events.v1.PauseFollowUps;
+import dev.followup.events.v1.Receipt;
+import dev.followup.events.v1.ResumeFollowUps;
+import dev.followup.events.v1.RetryTask;
+import dev.followup.events.v1.ScheduleTask;
+import dev.followup.scheduler.policy.ScheduledTask;
+import dev.followup.scheduler.policy.TaskStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Writes a lead's journey (what the ops console shows) to its own store, keyed
+ * {@code tenantId:leadId/<16 hex digits of epoch millis>/<rank>/<ref>} so a prefix scan reads it in time order.
+ * Each call is one store write; the firing path (emission, receipt, deferral) writes nothing else here. A lead keeps
+ * its newest {@value #MAX_ENTRIES} entries: older ones are trimmed when one of its events or commands arrives or a
+ * sequence step or occurrence of it is scheduled, never on the firing path.
+ */
+final class JourneyRecorder {
+
+    static final int MAX_ENTRIES = 200;
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private static final org.apache.kafka.common.serialization.Serializer<JourneyEntry> VALUES =
+            new JsonStoreSerde<>(JourneyEntry.class).serializer();
+
+    /** Values are the entries' JSON bytes: trimming scans keys without decoding values. */
+    private final KeyValueStore<String, byte[]> store;
+
+    /** When the record (or the emission) being processed happened: the time a new task was planned. */
+    private long processingAt = -1;
+
+    JourneyRecorder(KeyValueStore<String, byte[]> store) {
+        this.store = store;
+    }
+
+    /**
+     * The timestamp of the input record about to be processed. A new task's {@code statusAt} is its anchor (a booking
+     * start may be next week), so its "scheduled" entry is dated by the record that planned it instead.
+     */
+    void processing(long recordTimestamp) {
+        processingAt = recordTimestamp;
+    }
+
+    void leadEvent(LeadEvent event) {
+        Object p = event.getPayload();
+        String what;
+        String detail = null;
+        if (p instanceof LeadCaptured c) {
+            what = "captured";
+            detail = c.getPredProb() == null ? null : "predProb " + c.getPredProb();
+        } else if (p instanceof LeadScored s) {
+            what = "scored";
+            detail = "predProb " + s.getPredProb();
+        } else if (p instanceof LeadEngaged e) {
+            what = e.getKind().name().toLowerCase(java.util.Locale.ROOT);
+        } else if (p instanceof LeadErased) {
+            what = "erased";
+        } else {
+            return;
+        }
+        record(event.getTenantId(), event.getLeadId(), event.getOccurredAt(), 0, event.getEventId(),
+                JourneyEntry.of(event.getOccurredAt(), "event", what, detail), true);
+    }
+
+    void bookingEvent(BookingEvent event) {
+        Object p = event.getPayload();
+        String what;
+        String detail;
+        if (p instanceof BookingScheduled s) {
+            what = "booking scheduled";
+            detail = event.getBookingId() + " at " + s.getLocalStart() + " " + s.getTimezone();
+        } else if (p instanceof BookingRescheduled r) {
+            what = "booking rescheduled";
+            detail = event.getBookingId() + " at " + r.getLocalStart() + " " + r.getTimezone();
+        } else if (p instanceof BookingCanceled c) {
+            what = "booking canceled";
+            detail = event.getBookingId() + (c.getReason() == null ? "" : ": " + c.getReason());
+        } else {
+            return;
+        }
+        record(event.getTenantId(), event.getLeadId(), event.getOccurredAt(), 0, event.getEventId(),
+                JourneyEntry.of(event.getOccurredAt(), "event", what, detail), true);
+    }
+
+    void command(Command command) {
+        Object p = command.getPayload();
+        String what;
+        String detail = null;
+        String taskId = null;
+        if (p instanceof ScheduleTask s) {
+            what = "task requested";
+            detail = s.getChannel() + " due " + s.getDueAt();
+        } else if (p instanceof CancelTask c) {
+            what = "cancel task";
+            taskId = c.getTaskId();
+        } else if (p instanceof CancelFollowUps) {
+            what = "cancel follow-ups";
+        } else if (p instanceof RetryTask r) {
+            what = "retry";
+            taskId = r.getTaskId();
+        } else if (p instanceof EnrollInSequence e) {
+            what = "enrolled";
+            detail = "sequence " + e.getSequenceId();
+        } else if (p instanceof PauseFollowUps) {
+            what = "paused";
+        } else if (p instanceof ResumeFollowUps) {
+            what = "resumed";
+        } else {
+            return;
+        }
+        JourneyEntry entry = new JourneyEntry(command.getIssuedAt(), "command", what, taskId, null, null, null, null,
+                null, null, null, null, null, detail);
+        record(command.getTenantId(), command.getLeadId(), command.getIssuedAt(), 0, command.getCommandId(), entry, true);
+    }
+
+    /** A task's status or due time changed; outcomes reported by receipts are recorded with the receipt. */
+    void taskChanged(ScheduledTask previous, ScheduledTask next) {
+        String what = transition(previous, next);
+        if (what == null) {
+            return;
+        }
+        Instant at = previous == null && processingAt >= 0 ? Instant.ofEpochMilli(processingAt)
+                : next.statusAt() != null ? next.statusAt() : next.dueAt();
+        JourneyEntry entry = new JourneyEntry(at, "task", what, next.taskId(), next.channel().name(),
+                next.status().name(), next.attempt(), next.dueAt(), null, null, null, null, null, detail(previous, next));
+        // steps and occurrences are created by receipts and emissions, not by an event or command that would trim
+        record(next.tenantId(), next.leadId(), at, 1, next.taskId() + "/" + what + "/" + next.attempt(), entry,
+                previous == null && next.source() == dev.followup.events.v1.TaskReason.SEQUENCE);
+    }
+
+    void taskEmitted(ScheduledTask task, Instant now) {
+        processingAt = now.toEpochMilli(); // the next occurrence of a recurring step is planned by this emission
+        JourneyEntry entry = new JourneyEntry(now, "task", "emitted", task.taskId(), task.channel().name(),
+                TaskStatus.EMITTED.name(), task.attempt(), task.dueAt(), Duration.between(task.dueAt(), now).toMillis(),
+                null, null, null, null, null);
+        record(task.tenantId(), task.leadId(), now, 2, task.taskId() + "/emitted/" + task.attempt(), entry, false);
+    }
+
+    void receipt(Receipt r) {
+        JourneyEntry entry = new JourneyEntry(r.getCompletedAt(), "receipt", r.getStatus().name(), r.getTaskId(),
+                r.getChannel().name(), r.getStatus().name(), r.getAttempt(), r.getDueAt(),
+                Duration.between(r.getDueAt(), r.getEmittedAt()).toMillis(), r.getLatencyMs(), r.getProvider(),
+                r.getProviderRef(), r.getLink(), r.getError());
+        record(r.getTenantId(), r.getLeadId(), r.getCompletedAt(), 3, r.getTaskId() + "/" + r.getAttempt(), entry, false);
+    }
+
+    private static String transition(ScheduledTask previous, ScheduledTask next) {
+        TaskStatus to = next.status();
+        if (previous == null) {
+            if (to == TaskStatus.HELD) {
+                return "held";
+            }
+            return next.originalDueAt() != null && !next.originalDueAt().equals(next.dueAt()) ? "shifted" : "scheduled";
+        }
+        TaskStatus from = previous.status();
+        if (from == to) {
+            if (to == TaskStatus.PENDING && !previous.dueAt().equals(next.dueAt())) {
+                return next.statusDetail() != null && next.statusDetail().startsWith("deferred") ? "deferred" : "rescheduled";
+            }
+            return null;
+        }
+        return switch (to) {
+            case PENDING -> from.isRetryable() ? "retry scheduled" : from == TaskStatus.HELD ? "released" : "pending";
+            case HELD -> "held";
+            case CANCELED -> "canceled";
+            default -> null; // EMITTED is recorded by taskEmitted, outcomes by receipt
+        };
+    }
+
+    private static String detail(ScheduledTask previous, ScheduledTask next) {
+        if (next.status() == TaskStatus.CANCELED || (next.statusDetail() != null && next.statusDetail().startsWith("deferred"))) {
+            return next.statusDetail();
+        }
+        if (previous == null && next.originalDueAt() != null && !next.originalDueAt().equals(next.dueAt())) {
+            return "wanted " + next.originalDueAt() + ", moved into the send window";
+        }
+        return null;
+    }
+
+    private void record(String tenantId, String leadId, Instant at, int rank, String ref, JourneyEntry entry,
+            boolean trim) {
+        String prefix = LeadKey.of(tenantId, leadId) + "/";
+        long millis = Math.max(0, at == null ? 0 : at.toEpochMilli());
+        store.put(prefix + String.format("%016x/%d/", millis, rank) + ref, VALUES.serialize(null, entry));
+        if (trim) {
+            trim(prefix);
+        }
+    }
+
+    private void trim(String prefix) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, KEYS)) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        for (int i = 0; i < keys.size() - MAX_ENTRIES; i++) {
+            store.put(keys.get(i), null); // put(null) deletes without reading the old value first
+        }
+    }
+}

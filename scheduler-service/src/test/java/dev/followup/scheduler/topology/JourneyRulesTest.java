@@ -1,0 +1,114 @@
+package dev.followup.scheduler.topology;
+
+import static dev.followup.scheduler.topology.SchedulerDriver.START;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.followup.events.v1.BookingScheduled;
+import dev.followup.events.v1.Channel;
+import dev.followup.events.v1.DueTask;
+import dev.followup.events.v1.ReceiptStatus;
+import dev.followup.scheduler.policy.TaskIds;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The lead journey the ops console shows: what is recorded, in which order, without contact data, bounded. */
+class JourneyRulesTest {
+
+    private final SchedulerDriver d = new SchedulerDriver();
+
+    @AfterEach
+    void close() {
+        d.close();
+    }
+
+    private List<String> rawJourney(String leadId) {
+        KeyValueStore<String, byte[]> store = d.driver.getKeyValueStore(SchedulerTopology.JOURNEY_STORE);
+        List<String> out = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan(SchedulerDriver.key(leadId) + "/", new StringSerializer())) {
+            it.forEachRemaining(kv -> out.add(new String(kv.value, StandardCharsets.UTF_8)));
+        }
+        return out;
+    }
+
+    private List<JourneyEntry> journey(String leadId) {
+        var serde = new JsonStoreSerde<>(JourneyEntry.class).deserializer();
+        return rawJourney(leadId).stream().map(s -> serde.deserialize(null, s.getBytes(StandardCharsets.UTF_8))).toList();
+    }
+
+    @Test
+    void aBookedLeadsJourneyReadsInTimeOrderFromCaptureToReceipt() {
+        d.capturedIn("lead-1", "America/New_York");
+        d.advance(Duration.ofSeconds(1));
+        // 2026-03-02 08:00 in New York is 13:00 UTC, an hour after START
+        d.bookingEvent("lead-1", "bk-1", d.now(), BookingScheduled.newBuilder().setLocalStart("2026-03-02T08:00")
+                .setTimezone("America/New_York").build());
+        d.advanceTo(START.plus(Duration.ofHours(1)).plusMillis(300));
+        List<DueTask> calls = d.emitted(Channel.CALL);
+        assertThat(calls).hasSize(1);
+        d.advance(Duration.ofSeconds(2));
+        d.receipt(calls.get(0), ReceiptStatus.DRAFTED);
+
+        List<JourneyEntry> journey = journey("lead-1");
+        assertThat(journey).extracting(JourneyEntry::type, JourneyEntry::what).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("event", "captured"),
+                org.assertj.core.groups.Tuple.tuple("event", "booking scheduled"),
+                org.assertj.core.groups.Tuple.tuple("task", "scheduled"),
+                org.assertj.core.groups.Tuple.tuple("task", "emitted"),
+                org.assertj.core.groups.Tuple.tuple("receipt", "DRAFTED"));
+        assertThat(journey).extracting(JourneyEntry::at).isSorted();
+        JourneyEntry receipt = journey.get(4);
+        assertThat(receipt.taskId()).isEqualTo(calls.get(0).getTaskId());
+        assertThat(receipt.attempt()).isEqualTo(1);
+        assertThat(receipt.provider()).isEqualTo("test");
+        assertThat(receipt.latencyMs()).isGreaterThanOrEqualTo(2_000);
+        assertThat(journey.get(3).lagMs()).isBetween(0L, 1_000L);
+        assertThat(journey.get(1).detail()).isEqualTo("bk-1 at 2026-03-02T08:00 America/New_York");
+        assertThat(String.join("\n", rawJourney("lead-1"))).as("no contact data in the journey")
+                .doesNotContain("Ada").doesNotContain("@example.com").doesNotContain("null");
+    }
+
+    @Test
+    void aDeadTaskRetriedShowsTheRetryAndTheNewAttempt() {
+        d.scheduleTask("cmd-1", "lead-1", Channel.SMS, START.plusSeconds(5));
+        d.advanceTo(START.plusSeconds(6));
+        DueTask first = d.emitted(Channel.SMS).get(0);
+        d.receipt(first, ReceiptStatus.DEAD);
+        d.advance(Duration.ofSeconds(1));
+        d.retryTask("cmd-retry", "lead-1", TaskIds.manual("acme", "cmd-1"), null);
+        d.advance(Duration.ofSeconds(1));
+        DueTask second = d.emitted(Channel.SMS).get(0);
+        d.receipt(second, ReceiptStatus.DRAFTED);
+
+        assertThat(journey("lead-1")).extracting(JourneyEntry::what, JourneyEntry::attempt).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("task requested", null),
+                org.assertj.core.groups.Tuple.tuple("scheduled", 1),
+                org.assertj.core.groups.Tuple.tuple("emitted", 1),
+                org.assertj.core.groups.Tuple.tuple("DEAD", 1),
+                org.assertj.core.groups.Tuple.tuple("retry", null),
+                org.assertj.core.groups.Tuple.tuple("retry scheduled", 2),
+                org.assertj.core.groups.Tuple.tuple("emitted", 2),
+                org.assertj.core.groups.Tuple.tuple("DRAFTED", 2));
+    }
+
+    @Test
+    void aLeadKeepsItsNewest200Entries() {
+        Instant firstIssued = d.now();
+        for (int i = 0; i < 150; i++) {
+            d.scheduleTask("cmd-" + i, "lead-1", Channel.EMAIL, START.plus(Duration.ofDays(3)));
+            d.advance(Duration.ofMillis(10));
+        }
+        List<JourneyEntry> journey = journey("lead-1");
+        assertThat(journey).hasSize(JourneyRecorder.MAX_ENTRIES);
+        assertThat(journey.get(0).at()).isAfter(firstIssued);
+        assertThat(journey.get(journey.size() - 1).taskId()).isEqualTo(TaskIds.manual("acme", "cmd-149"));
+        assertThat(journey("lead-2")).isEmpty();
+    }
+}

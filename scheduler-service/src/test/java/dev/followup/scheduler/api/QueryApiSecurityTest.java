@@ -204,8 +204,11 @@ class QueryApiSecurityTest {
         assertThat(globexQueue.get("pending").get("EMAIL").asInt()).isZero();
         assertThat(globexQueue.path("nextDueAt").isNull() || globexQueue.path("nextDueAt").isMissingNode()).isTrue();
         assertThat(json(get("/v1/leads/lead-a/journey", ACME)).get("entries").size()).isGreaterThanOrEqualTo(6);
-        assertThat(get("/v1/leads/lead-a/journey", GLOBEX).body())
-                .isEqualTo(get("/v1/leads/lead-z/journey", GLOBEX).body()).doesNotContain("cmd-");
+        // the answer names the lead asked for; otherwise globex's lead-a looks like any unknown lead
+        assertThat(get("/v1/leads/lead-a/journey", GLOBEX).body().replace("lead-a", "ID"))
+                .isEqualTo(get("/v1/leads/lead-z/journey", GLOBEX).body().replace("lead-z", "ID"))
+                .doesNotContain("cmd-");
+        assertThat(json(get("/v1/leads/lead-a/journey", GLOBEX)).get("entries").size()).isZero();
         assertThat(send("POST", "/v1/tasks/" + acmeTask + "/retry", GLOBEX, List.of()).body().replace(acmeTask, "ID"))
                 .as("retrying another tenant's task: the same 404 as a missing task")
                 .isEqualTo(send("POST", "/v1/tasks/" + missingTask + "/retry", GLOBEX, List.of()).body()

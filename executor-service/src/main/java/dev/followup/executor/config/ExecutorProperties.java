@@ -57,6 +57,16 @@ public record ExecutorProperties(
         }
     }
 
+    /** The secrets by name only: a log line or an error message that prints the settings shows no secret. */
+    @Override
+    public String toString() {
+        return "ExecutorProperties[channels=" + channels + ", channel=" + channel + ", dataDir=" + dataDir
+                + ", mailboxes=" + mailboxes + ", secrets=" + new java.util.TreeSet<>(secrets.keySet())
+                + ", outboxSecretRef=" + outboxSecretRef + ", webhook=" + webhook + ", defaultFrom=" + defaultFrom
+                + ", templatesDir=" + templatesDir + ", retryHorizon=" + retryHorizon + ", retryTopicPartitions="
+                + retryTopicPartitions + ", drainTimeout=" + drainTimeout + ", noopProvider=" + noopProvider + "]";
+    }
+
     /** The settings of {@code c}, defaults where none are configured. */
     public ChannelProperties channel(Channel c) {
         return channel.getOrDefault(c.name().toLowerCase(Locale.ROOT), ChannelProperties.DEFAULTS);
@@ -114,6 +124,15 @@ public record ExecutorProperties(
             if (tls != null && !List.of("ssl", "starttls", "none").contains(tls.toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("mailbox tls must be ssl, starttls or none, was '" + tls + "'");
             }
+        }
+
+        /** Without the password and the token (whether each is set is shown). */
+        @Override
+        public String toString() {
+            return "Mailbox[host=" + host + ", port=" + port + ", tls=" + tls + ", username=" + username
+                    + ", password=" + (password == null ? "unset" : "***") + ", oauth2Token="
+                    + (oauth2Token == null ? "unset" : "***") + ", draftsFolder=" + draftsFolder + ", from=" + from
+                    + ", maxConnections=" + maxConnections + ", timeout=" + timeout + "]";
         }
     }
 

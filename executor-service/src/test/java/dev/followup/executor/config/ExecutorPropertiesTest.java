@@ -1,0 +1,29 @@
+package dev.followup.executor.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Settings printed in a log line or an error message name their secrets but never show them. */
+class ExecutorPropertiesTest {
+
+    @Test
+    void printedSettingsShowNoPasswordTokenOrSigningSecret() {
+        ExecutorProperties.Mailbox mailbox = new ExecutorProperties.Mailbox("imap.example.test", 993, "ssl", "drafts-bot",
+                "pa55-word-xyz", "oauth-token-xyz", "Drafts", "sales@example.test", 4, Duration.ofSeconds(10));
+        ExecutorProperties props = new ExecutorProperties(List.of(), Map.of(), Path.of("var"), Map.of("sales", mailbox),
+                Map.of("acme-webhook", "signing-secret-xyz"), "local", new ExecutorProperties.Webhook(
+                        Duration.ofSeconds(2), Duration.ofSeconds(5)), "followup@localhost", null, Duration.ofSeconds(30),
+                6, Duration.ofSeconds(10), false);
+
+        String printed = props.toString();
+
+        assertThat(printed).doesNotContain("pa55-word-xyz", "oauth-token-xyz", "signing-secret-xyz")
+                .contains("acme-webhook", "imap.example.test", "drafts-bot", "password=***", "oauth2Token=***");
+        assertThat(mailbox.toString()).doesNotContain("pa55-word-xyz", "oauth-token-xyz");
+    }
+}

@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -31,9 +34,11 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Chaos {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final List<String> JVM = List.of("-Xms128m", "-Xmx384m", "-XX:+UseSerialGC",
+    // the local stack's JVM profile (./followup): C1 only, since five JVMs on two cores spend more on C2 than it saves
+    private static final List<String> JVM = List.of("-Xms128m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-XX:+ExitOnOutOfMemoryError");
     private static final Duration READY = Duration.ofMinutes(5);
+    private static final long PROGRESS_EVERY_MS = 15_000;
 
     private Chaos() {
     }
@@ -116,6 +121,7 @@ public final class Chaos {
                 props.put("followup.scheduler.state-dir", runDir.resolve("scheduler-" + n + "-state").toString());
                 int port = StandaloneBroker.freePort();
                 props.put("followup.scheduler.application-server", "localhost:" + port);
+                props.putAll(options.schedulerProps());
                 instances.add(new Instance("scheduler-" + n, options.schedulerJar(), props,
                         runDir.resolve("scheduler-" + n + ".log"), port));
             }
@@ -154,19 +160,28 @@ public final class Chaos {
             boolean brokerRestarted = false;
             int kills = 0;
             Instant nextKill = Instant.now().plus(jitter(options.killEvery(), random));
-            java.util.concurrent.CompletableFuture<Void> restarting = java.util.concurrent.CompletableFuture.completedFuture(null);
+            CompletableFuture<Void> restarting = CompletableFuture.completedFuture(null);
             Instant hardDeadline = lastDue.plus(options.settle());
             long start = System.currentTimeMillis();
+            AtomicLong lastRecovery = new AtomicLong(start);
             // faults until the last task is due (or the kills are spent); then wait until every task has its receipt,
             // or nothing new arrived for --stall (what is missing then is lost), at most --settle after the last due
+            long nextProgress = start + PROGRESS_EVERY_MS;
             while (Instant.now().isBefore(hardDeadline)) {
                 observer.check();
                 Instant now = Instant.now();
+                if (now.toEpochMilli() >= nextProgress) {
+                    System.out.printf(Locale.ROOT, "+%.0fs emitted %d of %d tasks, %d with a receipt%n",
+                            (now.toEpochMilli() - start) / 1e3, observer.tasksEmitted(), expected,
+                            observer.tasksWithReceipt());
+                    nextProgress = now.toEpochMilli() + PROGRESS_EVERY_MS;
+                }
                 boolean killsOver = now.isAfter(lastDue) || (options.kills() > 0 && kills >= options.kills());
                 if (!brokerRestarted && !now.isBefore(brokerRestartAt)) {
                     String line = String.format(Locale.ROOT, "+%.0fs broker: SIGTERM", (now.toEpochMilli() - start) / 1e3);
                     boolean clean = broker.stop(Duration.ofSeconds(60));
                     broker.start();
+                    lastRecovery.set(System.currentTimeMillis());
                     line += (clean ? ", stopped cleanly" : ", killed after 60 s") + ", started again";
                     System.out.println(line);
                     faultLog.add(line);
@@ -183,11 +198,12 @@ public final class Chaos {
                     System.out.println(line);
                     faultLog.add(line);
                     // the next kill comes --kill-every after this instance is back
-                    restarting = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    restarting = CompletableFuture.runAsync(() -> {
                         try {
                             victim.awaitReady();
+                            lastRecovery.set(System.currentTimeMillis());
                         } catch (IOException | InterruptedException e) {
-                            throw new java.util.concurrent.CompletionException(e);
+                            throw new CompletionException(e);
                         }
                     });
                     nextKill = Instant.MAX;
@@ -195,7 +211,9 @@ public final class Chaos {
                     restarting.join();
                     nextKill = Instant.now().plus(jitter(options.killEvery(), random));
                 } else if (brokerRestarted && killsOver && restarting.isDone() && now.isAfter(lastDue)) {
-                    long quietMillis = System.currentTimeMillis() - observer.lastArrival();
+                    // quiet since the last arrival or the end of the last fault, whichever is later: a pipeline
+                    // that is still recovering (a restarted instance only just ready) has not stalled yet
+                    long quietMillis = System.currentTimeMillis() - Math.max(observer.lastArrival(), lastRecovery.get());
                     if (observer.tasksWithReceipt() >= expected && quietMillis > 10_000) {
                         break; // everything arrived and nothing more for 10 s
                     }

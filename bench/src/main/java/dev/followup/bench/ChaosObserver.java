@@ -125,6 +125,11 @@ final class ChaosObserver implements AutoCloseable {
         return new HashMap<>(tasks);
     }
 
+    /** Distinct task ids emitted so far. */
+    synchronized int tasksEmitted() {
+        return tasks.size();
+    }
+
     synchronized int tasksWithReceipt() {
         return (int) tasks.values().stream().filter(s -> s.terminalReceipts > 0).count();
     }

@@ -24,9 +24,11 @@ import java.util.Set;
  * @param settle         after the last due time, how long to wait at most for the pipeline to finish
  * @param stall          after the faults, the run ends when nothing new arrived for this long
  * @param seed           the random seed of the kills (the run prints it)
+ * @param schedulerProps Spring properties given to both schedulers ({@code --scheduler-prop k=v}, repeatable)
  */
 record ChaosOptions(Path schedulerJar, Path executorJar, String kafkaClasspath, Path outDir, int leads, Duration spread,
-        Duration lead, Duration killEvery, int kills, Duration brokerRestart, Duration settle, Duration stall, long seed) {
+        Duration lead, Duration killEvery, int kills, Duration brokerRestart, Duration settle, Duration stall, long seed,
+        Map<String, String> schedulerProps) {
 
     static final String USAGE = """
             Usage: ./followup chaos [options]
@@ -47,15 +49,27 @@ record ChaosOptions(Path schedulerJar, Path executorJar, String kafkaClasspath, 
               --settle D             wait at most D after the last due time for the pipeline to finish (30m)
               --stall D              after the faults, stop waiting when nothing arrived for D (120s)
               --seed S               random seed of the kills (time)
+              --scheduler-prop k=v   a Spring property of both schedulers, repeatable
+                                     (e.g. followup.scheduler.commit-interval=1s)
               --out-dir DIR          run directory root (var/chaos)
               --scheduler-jar, --executor-jar, --kafka-classpath   (./followup passes them)
             """;
 
     static ChaosOptions parse(String[] args) {
         Map<String, String> named = new LinkedHashMap<>();
+        Map<String, String> schedulerProps = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("expected --name value, got '" + args[i] + "'");
+            }
+            if (args[i].equals("--scheduler-prop")) {
+                String prop = args[++i];
+                int eq = prop.indexOf('=');
+                if (eq < 1) {
+                    throw new IllegalArgumentException("--scheduler-prop must be key=value, got '" + prop + "'");
+                }
+                schedulerProps.put(prop.substring(0, eq), prop.substring(eq + 1));
+                continue;
             }
             named.put(args[i].substring(2), args[++i]);
         }
@@ -71,7 +85,8 @@ record ChaosOptions(Path schedulerJar, Path executorJar, String kafkaClasspath, 
                 Path.of(named.getOrDefault("out-dir", "var/chaos")), number(named, "leads", 50_000, 1),
                 duration(named, "spread", "120s"), duration(named, "lead", "45s"), duration(named, "kill-every", "15s"),
                 number(named, "kills", 0, 0), duration(named, "broker-restart", "40s"), duration(named, "settle", "30m"), duration(named, "stall", "120s"),
-                named.containsKey("seed") ? Long.parseLong(named.get("seed")) : System.nanoTime());
+                named.containsKey("seed") ? Long.parseLong(named.get("seed")) : System.nanoTime(),
+                Map.copyOf(schedulerProps));
     }
 
     Map<String, Object> describe() {
@@ -85,6 +100,7 @@ record ChaosOptions(Path schedulerJar, Path executorJar, String kafkaClasspath, 
         m.put("settleSeconds", settle.toSeconds());
         m.put("stallSeconds", stall.toSeconds());
         m.put("seed", seed);
+        m.put("schedulerProps", schedulerProps);
         return m;
     }
 

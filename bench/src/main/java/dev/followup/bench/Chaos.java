@@ -176,7 +176,10 @@ public final class Chaos {
                             observer.tasksWithReceipt());
                     nextProgress = now.toEpochMilli() + PROGRESS_EVERY_MS;
                 }
-                boolean killsOver = now.isAfter(lastDue) || (options.kills() > 0 && kills >= options.kills());
+                // --kills N: N kills, also while the pipeline drains after the last due time (a restart can take
+                // minutes on a small machine); without it, kills until the last task is due; none once all is done
+                boolean killsOver = (options.kills() > 0 ? kills >= options.kills() : now.isAfter(lastDue))
+                        || observer.tasksWithReceipt() >= expected;
                 if (!brokerRestarted && !now.isBefore(brokerRestartAt)) {
                     String line = String.format(Locale.ROOT, "+%.0fs broker: SIGTERM", (now.toEpochMilli() - start) / 1e3);
                     boolean clean = broker.stop(Duration.ofSeconds(60));

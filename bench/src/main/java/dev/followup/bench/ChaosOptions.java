@@ -19,7 +19,7 @@ import java.util.Set;
  * @param spread         the tasks are due uniformly over this span
  * @param lead           the first task is due this long after the feed starts
  * @param killEvery      a random scheduler or executor is killed this long (±50%) after the previous one is back
- * @param kills          how many kills at most (0: until the last task is due); kinds alternate, scheduler first
+ * @param kills          how many kills (0: until the last task is due); kinds alternate, scheduler first
  * @param brokerRestart  the broker is restarted (SIGTERM, then started again) this long after the first due time
  * @param settle         after the last due time, how long to wait at most for the pipeline to finish
  * @param stall          after the faults, the run ends when nothing new arrived for this long
@@ -44,7 +44,8 @@ record ChaosOptions(Path schedulerJar, Path executorJar, String kafkaClasspath, 
               --spread D             tasks due uniformly over D (120s)
               --lead D               first task due D after the feed starts (45s)
               --kill-every D         a kill every D ±50% after the previous instance is back (15s)
-              --kills N              at most N kills, kinds alternating (0 = until the last task is due)
+              --kills N              N kills, kinds alternating, also after the last due time while tasks
+                                     are outstanding (0 = kills until the last task is due)
               --broker-restart D     restart the broker D after the first due time (40s)
               --settle D             wait at most D after the last due time for the pipeline to finish (30m)
               --stall D              after the faults, stop waiting when nothing arrived for D (120s)

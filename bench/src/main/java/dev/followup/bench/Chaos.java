@@ -100,7 +100,8 @@ public final class Chaos {
         Random random = new Random(options.seed());
         System.out.printf(Locale.ROOT, "followup chaos %s: %d leads due over %d s, a kill every ~%d s%s, one broker "
                 + "restart; seed %d; run directory %s%n", runId, options.leads(), options.spread().toSeconds(),
-                options.killEvery().toSeconds(), options.kills() > 0 ? " (at most " + options.kills() + ")" : "",
+                options.killEvery().toSeconds(),
+                options.kills() > 0 ? " (" + options.kills() + " kills)" : " (until the last task is due)",
                 options.seed(), runDir);
         List<Instance> instances = new ArrayList<>();
         StandaloneBroker broker = StandaloneBroker.start(runDir.resolve("kafka"), options.kafkaClasspath());

@@ -116,12 +116,7 @@ record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar,
             }
             String value = args[++i];
             if (REPEATABLE.contains(name)) {
-                int eq = value.indexOf('=');
-                if (eq < 1) {
-                    throw new IllegalArgumentException("--" + name + " '" + value + "' is not key=value");
-                }
-                (name.startsWith("scheduler") ? schedulerProps : executorProps)
-                        .put(value.substring(0, eq), value.substring(eq + 1));
+                putProperty(name.startsWith("scheduler") ? schedulerProps : executorProps, name, value);
             } else {
                 named.put(name, value);
             }
@@ -241,5 +236,14 @@ record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar,
 
     private static List<String> words(String value) {
         return value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+    }
+
+    /** Adds the {@code key=value} of a repeatable {@code --<option>} (a Spring property of a service) to {@code into}. */
+    static void putProperty(Map<String, String> into, String option, String value) {
+        int eq = value.indexOf('=');
+        if (eq < 1) {
+            throw new IllegalArgumentException("--" + option + " must be key=value, got '" + value + "'");
+        }
+        into.put(value.substring(0, eq), value.substring(eq + 1));
     }
 }

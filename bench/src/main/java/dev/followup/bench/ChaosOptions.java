@@ -64,12 +64,7 @@ record ChaosOptions(Path schedulerJar, Path executorJar, String kafkaClasspath, 
                 throw new IllegalArgumentException("expected --name value, got '" + args[i] + "'");
             }
             if (args[i].equals("--scheduler-prop")) {
-                String prop = args[++i];
-                int eq = prop.indexOf('=');
-                if (eq < 1) {
-                    throw new IllegalArgumentException("--scheduler-prop must be key=value, got '" + prop + "'");
-                }
-                schedulerProps.put(prop.substring(0, eq), prop.substring(eq + 1));
+                BenchOptions.putProperty(schedulerProps, "scheduler-prop", args[++i]);
                 continue;
             }
             named.put(args[i].substring(2), args[++i]);

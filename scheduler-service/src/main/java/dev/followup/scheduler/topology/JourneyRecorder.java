@@ -202,10 +202,20 @@ final class JourneyRecorder {
             boolean trim) {
         String prefix = LeadKey.of(tenantId, leadId) + "/";
         long millis = Math.max(0, at == null ? 0 : at.toEpochMilli());
-        store.put(prefix + String.format("%016x/%d/", millis, rank) + ref, VALUES.serialize(null, entry));
+        store.put(key(prefix, millis, rank, ref), VALUES.serialize(null, entry));
         if (trim) {
             trim(prefix);
         }
+    }
+
+    /** {@code prefix + "%016x/%d/" + ref} without a {@link java.util.Formatter} (this runs for every timer). */
+    static String key(String prefix, long millis, int rank, String ref) {
+        String hex = Long.toHexString(millis);
+        StringBuilder b = new StringBuilder(prefix.length() + 20 + ref.length()).append(prefix);
+        for (int i = hex.length(); i < 16; i++) {
+            b.append('0');
+        }
+        return b.append(hex).append('/').append(rank).append('/').append(ref).toString();
     }
 
     private void trim(String prefix) {

@@ -29,18 +29,32 @@ class JourneyRulesTest {
         d.close();
     }
 
-    private List<String> rawJourney(String leadId) {
+    private List<byte[]> rawJourney(String leadId) {
         KeyValueStore<String, byte[]> store = d.driver.getKeyValueStore(SchedulerTopology.JOURNEY_STORE);
-        List<String> out = new ArrayList<>();
+        List<byte[]> out = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = store.prefixScan(SchedulerDriver.key(leadId) + "/", new StringSerializer())) {
-            it.forEachRemaining(kv -> out.add(new String(kv.value, StandardCharsets.UTF_8)));
+            it.forEachRemaining(kv -> out.add(kv.value));
         }
         return out;
     }
 
+    /** The stored values as text (Smile keeps strings as UTF-8 bytes, so any contact data would show). */
+    private String rawJourneyText(String leadId) {
+        return String.join("\n", rawJourney(leadId).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList());
+    }
+
     private List<JourneyEntry> journey(String leadId) {
         var serde = new JsonStoreSerde<>(JourneyEntry.class).deserializer();
-        return rawJourney(leadId).stream().map(s -> serde.deserialize(null, s.getBytes(StandardCharsets.UTF_8))).toList();
+        return rawJourney(leadId).stream().map(b -> serde.deserialize(null, b)).toList();
+    }
+
+    @Test
+    void journeyKeysSortByTimeAndMatchTheDocumentedLayout() {
+        for (long millis : new long[] {0, 1, 0xabcL, START.toEpochMilli(), Long.MAX_VALUE}) {
+            assertThat(JourneyRecorder.key("acme:l-1/", millis, 2, "t-9/emitted/1"))
+                    .isEqualTo("acme:l-1/" + String.format("%016x/%d/", millis, 2) + "t-9/emitted/1");
+        }
+        assertThat(JourneyRecorder.key("p/", 255, 0, "r")).isLessThan(JourneyRecorder.key("p/", 256, 0, "r"));
     }
 
     @Test
@@ -71,7 +85,7 @@ class JourneyRulesTest {
         assertThat(receipt.latencyMs()).isGreaterThanOrEqualTo(2_000);
         assertThat(journey.get(3).lagMs()).isBetween(0L, 1_000L);
         assertThat(journey.get(1).detail()).isEqualTo("bk-1 at 2026-03-02T08:00 America/New_York");
-        assertThat(String.join("\n", rawJourney("lead-1"))).as("no contact data in the journey")
+        assertThat(rawJourneyText("lead-1")).as("no contact data in the journey")
                 .doesNotContain("Ada").doesNotContain("@example.com").doesNotContain("null");
     }
 

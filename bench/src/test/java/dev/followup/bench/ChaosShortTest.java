@@ -10,16 +10,16 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * The short chaos run of the test suite: the real broker (a process), 2 schedulers and 2 executors from their packaged
  * jars, 2,000 leads due over 40 s, one scheduler and one executor killed with SIGKILL and restarted, the broker
  * restarted once; nothing may be lost, duplicated, early or drafted twice. {@code ./followup chaos} is the long run.
- * Five JVMs on two cores take several minutes, so it runs on request:
- * {@code ./mvnw -B -pl bench verify -Dfollowup.chaos=true} (after a build of the services).
+ * It is part of {@code ./mvnw -B verify} (about two minutes on two cores); {@code -Dfollowup.chaos=false} skips it,
+ * {@code ./mvnw -B -pl bench verify} after a build of the services runs it alone.
  */
-@EnabledIfSystemProperty(named = "followup.chaos", matches = "true")
+@DisabledIfSystemProperty(named = "followup.chaos", matches = "false")
 class ChaosShortTest {
 
     @Test

@@ -3,6 +3,7 @@ package dev.followup.scheduler.config;
 import dev.followup.scheduler.topology.DeadLetterHandler;
 import dev.followup.scheduler.topology.SchedulerEvents;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -44,6 +45,11 @@ public final class StreamsConfiguration {
         // such check (~10% of the stream thread under load). The topics come from independent producers, so there is
         // no order between them to wait for: process what is buffered. spring.kafka.streams.properties overrides it.
         p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        // failover: a killed instance leaves the group after the session timeout, and until then the rebalance its
+        // restart starts holds the survivors' commits, so their open transactions near Kafka Streams' EOS
+        // transaction timeout (10 s) and get fenced. 10 s instead of the client default 45 s keeps a kill cheap.
+        p.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        p.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         // each fired timer costs an output record and two changelog writes: batch and compress them
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 128 * 1024);

@@ -32,7 +32,7 @@ import java.util.Set;
  * @param ceilingDuration  how long {@code ceiling} produces (after a 5 s warm-up)
  * @param recordBytes      value size of the {@code ceiling} records
  * @param stall            a scenario gives up waiting when nothing new arrived for this long after its last due time
- * @param profile          record the scheduler with Java Flight Recorder (a .jfr file per scheduler process)
+ * @param profile          record the scheduler and the executor with Java Flight Recorder (a .jfr file per process)
  * @param schedulerJvm     JVM options of the scheduler process
  * @param executorJvm      JVM options of the executor process
  * @param schedulerProps   extra {@code key=value} Spring properties of the scheduler (any the service accepts)
@@ -78,7 +78,7 @@ record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar,
               --ceiling-duration S      ceiling: measured for S after a 5 s warm-up (10s)
               --record-bytes B          ceiling: value size (200)
               --stall S                 give up on missing timers after S without progress (30s)
-              --profile                 Java Flight Recorder on the scheduler (var/bench/<run>/scheduler-*.jfr)
+              --profile                 Java Flight Recorder on the scheduler and the executor (var/bench/<run>/*.jfr)
               --scheduler-jvm "opts"    scheduler JVM options ("%1$s")
               --executor-jvm "opts"     executor JVM options ("%1$s")
               --scheduler-prop k=v      a Spring property of the scheduler, repeatable

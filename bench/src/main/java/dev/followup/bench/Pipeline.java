@@ -116,8 +116,11 @@ final class Pipeline implements AutoCloseable {
         props.put("followup.executor.noop-provider", "true");
         props.put("followup.executor.data-dir", runDir.resolve("executor-data").toString());
         props.putAll(options.executorProps());
-        executor = ServiceProcess.start("executor", options.executorJar(), options.executorJvm(), props,
-                runDir.resolve("executor.log"));
+        List<String> jvm = new ArrayList<>(options.executorJvm());
+        if (options.profile()) {
+            jvm.add(flightRecording("executor"));
+        }
+        executor = ServiceProcess.start("executor", options.executorJar(), jvm, props, runDir.resolve("executor.log"));
     }
 
     void awaitExecutorReady() throws InterruptedException, java.io.IOException {
@@ -142,13 +145,17 @@ final class Pipeline implements AutoCloseable {
         props.putAll(options.schedulerProps());
         List<String> jvm = new ArrayList<>(options.schedulerJvm());
         if (options.profile()) {
-            jvm.add("-XX:StartFlightRecording=filename=" + runDir.resolve("scheduler-" + name + ".jfr")
-                    + ",settings=profile,dumponexit=true");
+            jvm.add(flightRecording("scheduler-" + name));
         }
         scheduler = ServiceProcess.start("scheduler", options.schedulerJar(), jvm, props,
                 runDir.resolve("scheduler-" + name + ".log"));
         scheduler.awaitReady(STARTUP);
         awaitFlowing(tenant("probe-" + name));
+    }
+
+    /** The JVM option recording the process with Java Flight Recorder into {@code <run dir>/<name>.jfr}. */
+    private String flightRecording(String name) {
+        return "-XX:StartFlightRecording=filename=" + runDir.resolve(name + ".jfr") + ",settings=profile,dumponexit=true";
     }
 
     /** Stops the scheduler as an orchestrator would (SIGTERM: Streams commits and closes its stores). */

@@ -28,6 +28,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Handles one due task of a channel: drafts it on the channel's worker pool and answers, as a future, the records
@@ -155,7 +156,12 @@ public final class DueTaskHandler {
             int firstAttempt) {
         DraftOutcome outcome = drafting.draft(task);
         if (outcome instanceof DraftOutcome.Terminal t) {
-            log.info("event=task.{} taskId={} tenant={} channel={} attempt={} provider={}{}", eventOf(t.status()),
+            // a line per drafted task was most of a worker's time at a few thousand tasks a second (the receipt and
+            // the metrics are the record of success): successes at DEBUG, like the scheduler's task.emitted
+            boolean routine = t.status() == ReceiptStatus.DRAFTED || t.status() == ReceiptStatus.SENT
+                    || t.status() == ReceiptStatus.SKIPPED;
+            log.atLevel(routine ? Level.DEBUG : Level.INFO)
+                    .log("event=task.{} taskId={} tenant={} channel={} attempt={} provider={}{}", eventOf(t.status()),
                     task.getTaskId(), task.getTenantId(), channel, attempt, t.provider(),
                     t.error() == null ? "" : " error=\"" + t.error() + "\"");
             return List.of(receipt(task, attempt, t.status(), t.provider(), t.providerRef(), t.link(), t.error()));

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -34,15 +35,24 @@ final class InFlightTasks {
 
     private final Map<TopicPartition, ArrayDeque<Task>> byPartition = new HashMap<>();
     private int size;
+    /** Tasks added and not finished: counted down on the worker thread that finishes one (or by a cancel). */
+    private final AtomicInteger running = new AtomicInteger();
 
     void add(TopicPartition partition, long offset, CompletableFuture<List<ProducerRecord<String, byte[]>>> outputs) {
         byPartition.computeIfAbsent(partition, p -> new ArrayDeque<>()).addLast(new Task(offset, outputs));
         size++;
+        running.incrementAndGet();
+        outputs.whenComplete((records, failure) -> running.decrementAndGet());
     }
 
-    /** Tasks added and not yet taken or forgotten. */
+    /** Tasks added and not yet taken or forgotten: running ones and finished ones waiting for their commit. */
     int size() {
         return size;
+    }
+
+    /** Tasks added and not finished yet (what occupies the worker pool). */
+    int running() {
+        return running.get();
     }
 
     /**

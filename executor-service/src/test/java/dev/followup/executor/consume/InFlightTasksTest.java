@@ -42,6 +42,26 @@ class InFlightTasksTest {
     }
 
     @Test
+    void runningCountsTasksUntilTheyFinishWhileSizeCountsThemUntilTaken() {
+        CompletableFuture<List<ProducerRecord<String, byte[]>>> first = new CompletableFuture<>();
+        CompletableFuture<List<ProducerRecord<String, byte[]>>> second = new CompletableFuture<>();
+        inFlight.add(P0, 1, first);
+        inFlight.add(P1, 2, second);
+        inFlight.add(P1, 3, CompletableFuture.completedFuture(List.of()));
+
+        assertThat(inFlight.running()).isEqualTo(2);
+        first.complete(List.of());
+        assertThat(inFlight.running()).isEqualTo(1);
+        assertThat(inFlight.size()).isEqualTo(3);
+
+        inFlight.takeDone();
+        assertThat(inFlight.size()).isEqualTo(2); // P1's finished task waits behind the running one
+        inFlight.forget(List.of(P1)); // cancels the running one
+        assertThat(inFlight.running()).isZero();
+        assertThat(inFlight.size()).isZero();
+    }
+
+    @Test
     void aSlowTaskHoldsOnlyItsOwnPartition() {
         inFlight.add(P0, 5, new CompletableFuture<>());
         inFlight.add(P1, 7, CompletableFuture.completedFuture(List.of(receipt("task-7"))));

@@ -16,6 +16,27 @@ public final class Identifiers {
     }
 
     public static boolean isValid(String value) {
+        // the rule of VALID, without a regex: this runs for every key of every record the scheduler handles
+        if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
+            return false;
+        }
+        boolean onlyDots = true;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '.') {
+                continue;
+            }
+            onlyDots = false;
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+                    || c == '@')) {
+                return false;
+            }
+        }
+        return !onlyDots;
+    }
+
+    /** {@link #isValid} as a regular expression (the documented form; tests check that both agree). */
+    static boolean matchesPattern(String value) {
         return value != null && VALID.matcher(value).matches();
     }
 

@@ -38,6 +38,25 @@ class KeysAndDurationsTest {
     }
 
     @Test
+    void theHandWrittenCheckAgreesWithTheDocumentedPatternOnEveryShortString() {
+        String alphabet = "aZ09._-@:/ \u00e9\u0000\u212a"; // valid characters, separators, blanks, non-ASCII (Kelvin sign)
+        java.util.List<String> samples = new java.util.ArrayList<>(java.util.List.of("", "x".repeat(128),
+                "x".repeat(129), ".".repeat(128), ".".repeat(129)));
+        for (char a : alphabet.toCharArray()) {
+            samples.add("" + a);
+            for (char b : alphabet.toCharArray()) {
+                samples.add("" + a + b);
+                for (char c : alphabet.toCharArray()) {
+                    samples.add("" + a + b + c);
+                }
+            }
+        }
+        for (String sample : samples) {
+            assertThat(Identifiers.isValid(sample)).as("'%s'", sample).isEqualTo(Identifiers.matchesPattern(sample));
+        }
+    }
+
+    @Test
     void identifiersMadeOnlyOfDotsAreRejectedBecausePathsResolveThem() {
         assertThat(Identifiers.isValid(".")).isFalse();
         assertThat(Identifiers.isValid("..")).isFalse();

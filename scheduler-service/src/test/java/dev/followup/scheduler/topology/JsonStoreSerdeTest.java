@@ -54,6 +54,19 @@ class JsonStoreSerdeTest {
     }
 
     @Test
+    void instantsKeepTheirPrecisionAndAnyRange() {
+        for (Instant at : new Instant[] {Instant.EPOCH, Instant.ofEpochMilli(-1), Instant.parse("1900-01-01T00:00:00Z"),
+                Instant.parse("9999-12-31T23:59:59.999Z"), Instant.parse("2026-11-23T10:00:00.123456789Z"),
+                Instant.parse("2026-11-23T10:00:00.000001Z"), Instant.MIN, Instant.MAX}) {
+            ScheduledTask withIt = new ScheduledTask("t-1", "acme", "l-1", TaskReason.MANUAL, Channel.CALL,
+                    TaskStatus.PENDING, at, at, at, 1, null, null, null, null, null, null, Map.of(), null, at, null,
+                    null, null, false);
+            assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", withIt)))
+                    .as(at.toString()).isEqualTo(withIt);
+        }
+    }
+
+    @Test
     void garbageIsASerializationErrorNamingTheType() {
         assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[] {':', ')', '\n', 0, 1, 2}))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("ScheduledTask");

@@ -21,7 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("followup.scheduler")
 public record SchedulerProperties(
         @DefaultValue("followup-scheduler") String applicationId,
-        @DefaultValue("100ms") Duration punctuateInterval,
+        @DefaultValue("50ms") Duration punctuateInterval,
         @DefaultValue("2000") int maxEmitsPerTick,
         @DefaultValue("var/scheduler-state") String stateDir,
         @DefaultValue("1") int numStreamThreads,

@@ -1,5 +1,6 @@
 package dev.followup.scheduler.topology;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import org.apache.kafka.common.errors.SerializationException;
@@ -32,6 +33,8 @@ public final class JsonStoreSerde<T> implements Serde<T> {
     private static final SmileMapper SMILE = SmileMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // an absent field reads as null (or a primitive's default), exactly as a written null: leave them out
+            .changeDefaultPropertyInclusion(incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))
             .addModule(new SimpleModule("store-instants")
                     .addSerializer(Instant.class, new InstantWriter())
                     .addDeserializer(Instant.class, new InstantReader()))

@@ -67,6 +67,17 @@ class JsonStoreSerdeTest {
     }
 
     @Test
+    void nullFieldsAreLeftOutAndReadBackAsNull() {
+        ScheduledTask sparse = ScheduledTask.pending("t-2", "acme", "l-1", TaskReason.MANUAL, Channel.CALL,
+                Instant.EPOCH, Instant.EPOCH, null, null, Map.of());
+        byte[] bytes = serde.serializer().serialize("t", sparse);
+
+        assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).contains("taskId").doesNotContain("bookingId")
+                .doesNotContain("occurrence");
+        assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(sparse);
+    }
+
+    @Test
     void garbageIsASerializationErrorNamingTheType() {
         assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[] {':', ')', '\n', 0, 1, 2}))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("ScheduledTask");

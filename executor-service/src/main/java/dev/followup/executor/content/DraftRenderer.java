@@ -31,6 +31,7 @@ public final class DraftRenderer {
 
     private static final DateTimeFormatter DUE_FORMAT =
             DateTimeFormatter.ofPattern("EEEE d MMMM yyyy, HH:mm z", Locale.ENGLISH);
+    private static final DateTimeFormatter TIME_FORMAT = DateTimeFormatter.ofPattern("HH:mm");
 
     private final Mustache.Compiler compiler = Mustache.compiler().escapeHTML(false).nullValue("");
     private final Path tenantTemplatesDir;
@@ -133,13 +134,14 @@ public final class DraftRenderer {
         Map<String, Object> contact = new HashMap<>();
         String name = task.getContact().getName();
         contact.put("name", name);
-        contact.put("firstName", firstName(name));
+        String firstName = firstName(name);
+        contact.put("firstName", firstName);
         contact.put("email", task.getContact().getEmail());
         contact.put("phone", task.getContact().getPhone());
         contact.put("timezone", task.getContact().getTimezone());
         values.put("contact", contact);
         values.put("name", name);
-        values.put("firstName", firstName(name));
+        values.put("firstName", firstName);
         values.put("taskId", task.getTaskId());
         values.put("tenantId", task.getTenantId());
         values.put("leadId", task.getLeadId());
@@ -151,10 +153,11 @@ public final class DraftRenderer {
         values.put("reason", task.getReason().name());
         values.put("attempt", task.getAttempt());
         values.put("timezone", zone.getId());
-        values.put("dueAt", DUE_FORMAT.format(due.atZone(zone)));
+        java.time.ZonedDateTime local = due.atZone(zone);
+        values.put("dueAt", DUE_FORMAT.format(local));
         values.put("dueAtIso", due.toString());
-        values.put("dueDate", DateTimeFormatter.ISO_LOCAL_DATE.format(due.atZone(zone)));
-        values.put("dueTime", DateTimeFormatter.ofPattern("HH:mm").format(due.atZone(zone)));
+        values.put("dueDate", DateTimeFormatter.ISO_LOCAL_DATE.format(local));
+        values.put("dueTime", TIME_FORMAT.format(local));
         return values;
     }
 
@@ -175,6 +178,11 @@ public final class DraftRenderer {
         if (name == null || name.isBlank()) {
             return name;
         }
-        return name.strip().split("\\s+")[0];
+        String stripped = name.strip(); // the first whitespace-separated word, without a regex per task
+        int end = 0;
+        while (end < stripped.length() && !Character.isWhitespace(stripped.charAt(end))) {
+            end++;
+        }
+        return stripped.substring(0, end);
     }
 }

@@ -25,6 +25,16 @@ class DraftRendererTest {
     }
 
     @Test
+    void theFirstNameIsTheFirstWordWhateverTheWhitespace() {
+        for (String name : new String[] {"Ada Lovelace", "  Ada\tLovelace ", "Ada", "Ada\n  Byron Lovelace"}) {
+            var task = TestTasks.task("acme", "t1", Channel.SMS).setBody("Hi {{firstName}}/{{contact.firstName}}")
+                    .build();
+            task.getContact().setName(name);
+            assertThat(renderer.render(task, "UTC").body()).as(name).isEqualTo("Hi Ada/Ada");
+        }
+    }
+
+    @Test
     void bookingCallShowsTheStartInTheLeadsTimeZone() {
         RenderedDraft draft = renderer.render(TestTasks.task("acme", "t1", Channel.CALL)
                 .setReason(TaskReason.BOOKING).build(), "UTC");

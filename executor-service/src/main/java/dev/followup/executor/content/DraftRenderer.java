@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Locale;
@@ -153,7 +154,7 @@ public final class DraftRenderer {
         values.put("reason", task.getReason().name());
         values.put("attempt", task.getAttempt());
         values.put("timezone", zone.getId());
-        java.time.ZonedDateTime local = due.atZone(zone);
+        ZonedDateTime local = due.atZone(zone);
         values.put("dueAt", DUE_FORMAT.format(local));
         values.put("dueAtIso", due.toString());
         values.put("dueDate", DateTimeFormatter.ISO_LOCAL_DATE.format(local));

@@ -46,6 +46,14 @@ record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar,
         Map<String, String> executorProps, boolean keep) {
 
     static final List<String> SCENARIOS = List.of("ceiling", "firing", "burst", "rate", "pending");
+
+    /**
+     * The channel of the scheduler-alone burst: one the executor does not read ({@link #channel} is the one it does),
+     * so the due tasks stay on their topic and only the scheduler works.
+     */
+    Channel heldChannel() {
+        return java.util.Arrays.stream(Channel.values()).filter(c -> c != channel).findFirst().orElseThrow();
+    }
     static final String DEFAULT_JVM = "-Xms256m -Xmx512m -XX:+ExitOnOutOfMemoryError";
     private static final Set<String> FLAGS = Set.of("profile", "keep");
     private static final Set<String> REPEATABLE = Set.of("scheduler-prop", "executor-prop");

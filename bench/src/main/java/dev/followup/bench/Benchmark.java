@@ -87,7 +87,8 @@ public final class Benchmark {
             if (options.scenarios().size() > 1) {
                 Pipeline pipeline = new Pipeline(options, broker, runId, runDir);
                 running.set(pipeline);
-                List<String> tenants = Stream.of("probe-a", "probe-b", "warmup", "firing", "burst", "rate", "pending")
+                List<String> tenants = Stream.of("probe-a", "probe-b", "warmup", "firing", "burst-alone", "burst", "rate",
+                        "pending")
                         .map(pipeline::tenant).toList();
                 try {
                     refuseOtherConsumers(broker, options);
@@ -139,7 +140,7 @@ public final class Benchmark {
         System.out.println("JSON: " + json + "   logs" + (options.profile() ? " and flight recordings" : "") + ": "
                 + runDir);
         boolean broken = results.stream().flatMap(r -> r.figures().stream())
-                .filter(f -> Set.of("lost", "duplicates", "early").contains(f.key()))
+                .filter(f -> f.key().matches("(.*_)?(lost|duplicates|early)"))
                 .anyMatch(f -> f.value() != 0);
         return broken ? 3 : 0;
     }
@@ -152,7 +153,7 @@ public final class Benchmark {
     private static void requireTopics(BrokerView broker, BenchOptions options) throws Exception {
         Set<String> present = broker.topics();
         List<String> missing = Stream.of(Topics.COMMANDS, Topics.TENANT_SETTINGS, Topics.dueTasks(options.channel()),
-                Topics.RECEIPTS, Topics.LEAD_EVENTS, Topics.BOOKING_EVENTS).filter(t -> !present.contains(t)).toList();
+                Topics.dueTasks(options.heldChannel()), Topics.RECEIPTS, Topics.LEAD_EVENTS, Topics.BOOKING_EVENTS).filter(t -> !present.contains(t)).toList();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("the broker has no topics " + missing + ": create the contract topics "
                     + "first (./followup does; or java -cp <jars> dev.followup.events.TopicProvisioning)");
@@ -163,7 +164,8 @@ public final class Benchmark {
     private static final java.time.Duration STALE_MEMBER_WAIT = java.time.Duration.ofSeconds(60);
 
     private static void refuseOtherConsumers(BrokerView broker, BenchOptions options) throws Exception {
-        List<String> topics = List.of(Topics.COMMANDS, Topics.RECEIPTS, Topics.dueTasks(options.channel()));
+        List<String> topics = List.of(Topics.COMMANDS, Topics.RECEIPTS, Topics.dueTasks(options.channel()),
+                Topics.dueTasks(options.heldChannel()));
         List<String> others = broker.otherConsumers(topics, Set.of());
         // a member of a killed earlier run stays in its group until its session times out (45 s): wait that long
         long deadline = System.nanoTime() + STALE_MEMBER_WAIT.toNanos();

@@ -1,6 +1,7 @@
 package dev.followup.bench;
 
 import dev.followup.events.Topics;
+import dev.followup.events.v1.Channel;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -61,7 +62,7 @@ final class FiringScenarios {
         pipeline.feed.schedule(tenant, half, n, i -> firstDue + (i - half) * 1000L / (n - half));
         long consumed = broker.awaitConsumed(pipeline.appId(), Topics.COMMANDS, COLD_WARMUP);
         scheduleRate = (n - half) / ((consumed - sendStart) / 1e9);
-        awaitDone(t, firstDue + 1000);
+        awaitDone(t, firstDue + 1000, true);
         pipeline.observer.untrack(t);
         warmupNotes.add(String.format(Locale.ROOT, "warm-up before the first scenario: %,d timers (the second half scheduled at %,.0f/s, "
                 + "%,d fired, %,d receipts), not reported", n, scheduleRate, t.firedCount(), t.receivedCount()));
@@ -85,7 +86,7 @@ final class FiringScenarios {
         double rate = n / ((consumed - sendStart) / 1e9);
         long lastDue = firstDue + (n - 1) * spread / n;
         long windowStart = System.currentTimeMillis();
-        awaitDone(t, lastDue);
+        awaitDone(t, lastDue, true);
         pipeline.observer.untrack(t);
 
         double offered = n / (spread / 1000.0);
@@ -107,27 +108,45 @@ final class FiringScenarios {
         return new ScenarioResult("firing", (System.nanoTime() - started) / 1e9, loadStart, Load.now(), figures, notes);
     }
 
-    /** N timers all due at the same instant. */
+    /**
+     * N timers all due at the same instant, twice: first on a channel the executor does not read, so the scheduler
+     * drains alone (the goal's measure: emission on the due-task topic); then on the executor's channel, the whole
+     * pipeline draining together (the executor and the receipts back into the scheduler share the cores).
+     */
     ScenarioResult burst() throws Exception {
         long started = System.nanoTime();
         double[] loadStart = Load.now();
-        String tenant = pipeline.tenant("burst");
         int n = options.timers();
-        Tracking t = pipeline.observer.track(tenant, n);
-        long due = System.currentTimeMillis() + plannedSchedulingMillis(n);
-        long sendStart = System.nanoTime();
-        pipeline.feed.schedule(tenant, 0, n, i -> due);
-        long consumed = broker.awaitConsumed(pipeline.appId(), Topics.COMMANDS, timeoutFor(n));
-        long consumedWall = System.currentTimeMillis();
-        double rate = n / ((consumed - sendStart) / 1e9);
-        awaitDone(t, due);
-        pipeline.observer.untrack(t);
+        List<String> notes = new ArrayList<>(warmupNotes);
+        warmupNotes.clear();
 
+        Tracking alone = pipeline.observer.track(pipeline.tenant("burst-alone"), n);
+        long aloneDue = scheduleBurst(alone, options.heldChannel(), notes).due();
+        awaitDone(alone, aloneDue, false);
+        pipeline.observer.untrack(alone);
         List<Figure> figures = new ArrayList<>();
-        figures.add(Figure.rate("schedule_per_s", "schedule rate (sent → scheduler consumed)", rate, ceiling));
-        figures.add(Figure.rate("drain_fired_per_s", "scheduler drain, fired/s (first → last emittedAt)",
-                firedPerSecond(t), ceiling).atLeast(80_000));
-        figures.add(Figure.quantity("last_fired_after_due_s", "last timer fired after the due instant",
+        figures.add(Figure.rate("alone_drain_fired_per_s", "scheduler alone: drain, fired/s (first → last emittedAt)",
+                firedPerSecond(alone), ceiling).atLeast(80_000));
+        figures.add(Figure.quantity("alone_last_fired_after_due_s", "scheduler alone: last fired after the due instant",
+                seconds(alone.lastEmitted() - aloneDue), "s"));
+        figures.add(Figure.latency("alone_firing_lag_ms", "scheduler alone: firing lag (emittedAt − dueAt)",
+                alone.firingLag.summary()));
+        figures.addAll(firingIntegrity(alone, "alone_", "scheduler alone: "));
+        notes.add(String.format(Locale.ROOT, "scheduler alone: %,d timers on %s, which the executor does not read, all "
+                + "due at the same instant; %s", n, options.heldChannel(),
+                window(aloneDue, alone.lastEmitted() + 1)));
+        problems(alone, notes);
+
+        Tracking t = pipeline.observer.track(pipeline.tenant("burst"), n);
+        Burst burst = scheduleBurst(t, options.channel(), notes);
+        long due = burst.due();
+        awaitDone(t, due, true);
+        pipeline.observer.untrack(t);
+        figures.add(Figure.rate("schedule_per_s", "schedule rate (sent → scheduler consumed)", burst.scheduleRate(),
+                ceiling));
+        figures.add(Figure.rate("drain_fired_per_s", "with the executor: scheduler drain, fired/s", firedPerSecond(t),
+                ceiling));
+        figures.add(Figure.quantity("last_fired_after_due_s", "with the executor: last fired after the due instant",
                 seconds(t.lastEmitted() - due), "s"));
         figures.add(Figure.rate("drain_receipts_per_s", "pipeline drain, receipts/s (first → last receipt)",
                 receiptsPerSecond(t), ceiling).atLeast(25_000));
@@ -135,16 +154,28 @@ final class FiringScenarios {
                 seconds(t.lastReceipt() - due), "s"));
         figures.add(Figure.latency("firing_lag_ms", "firing lag (emittedAt − dueAt)", t.firingLag.summary()));
         figures.addAll(integrity(t));
-        List<String> notes = new ArrayList<>(warmupNotes);
-        warmupNotes.clear();
-        notes.add(String.format(Locale.ROOT, "%,d timers all due at the same instant, scheduled before it", n));
-        if (consumedWall > due) {
-            notes.add(String.format(Locale.ROOT, "scheduling was still running %.1f s after the due instant",
-                    (consumedWall - due) / 1000.0));
-        }
-        notes.add(window(due, System.currentTimeMillis()));
+        notes.add(String.format(Locale.ROOT, "whole pipeline: %,d timers on %s all due at the same instant; %s", n,
+                options.channel(), window(due, System.currentTimeMillis())));
         problems(t, notes);
         return new ScenarioResult("burst", (System.nanoTime() - started) / 1e9, loadStart, Load.now(), figures, notes);
+    }
+
+    private record Burst(long due, double scheduleRate) {
+    }
+
+    /** Schedules {@code t}'s timers on {@code channel}, all due at one instant after they are in. */
+    private Burst scheduleBurst(Tracking t, Channel channel, List<String> notes) throws Exception {
+        long due = System.currentTimeMillis() + plannedSchedulingMillis(t.expected);
+        long sendStart = System.nanoTime();
+        pipeline.feed.schedule(t.tenant, 0, t.expected, i -> due, channel);
+        long consumed = broker.awaitConsumed(pipeline.appId(), Topics.COMMANDS, timeoutFor(t.expected));
+        long consumedWall = System.currentTimeMillis();
+        double rate = t.expected / ((consumed - sendStart) / 1e9);
+        if (consumedWall > due) {
+            notes.add(String.format(Locale.ROOT, "%s: scheduling was still running %.1f s after the due instant",
+                    channel, (consumedWall - due) / 1000.0));
+        }
+        return new Burst(due, rate);
     }
 
     /** A fixed offered rate, each timer due {@code --ahead} after it is scheduled. */
@@ -160,7 +191,7 @@ final class FiringScenarios {
         Tracking t = pipeline.observer.track(tenant, n);
         long windowStart = System.currentTimeMillis();
         double offered = pipeline.feed.schedulePaced(tenant, n, options.rate(), options.ahead());
-        awaitDone(t, System.currentTimeMillis() + options.ahead().toMillis());
+        awaitDone(t, System.currentTimeMillis() + options.ahead().toMillis(), true);
         pipeline.observer.untrack(t);
 
         List<Figure> figures = new ArrayList<>();
@@ -197,14 +228,22 @@ final class FiringScenarios {
         return List.of(lag, visible, receipt);
     }
 
-    private static List<Figure> integrity(Tracking t) {
+    private static List<Figure> firingIntegrity(Tracking t, String keyPrefix, String labelPrefix) {
         return List.of(
-                Figure.count("lost", "lost (expected − fired)", t.expected - t.firedCount()).atMost(0),
-                Figure.count("duplicates", "duplicates (task ids emitted twice)", t.duplicateFires()).atMost(0),
-                Figure.count("early", "fired before due", t.firingLag.negative()).atMost(0),
+                Figure.count(keyPrefix + "lost", labelPrefix + "lost (expected − fired)", t.expected - t.firedCount())
+                        .atMost(0),
+                Figure.count(keyPrefix + "duplicates", labelPrefix + "duplicates (task ids emitted twice)",
+                        t.duplicateFires()).atMost(0),
+                Figure.count(keyPrefix + "early", labelPrefix + "fired before due", t.firingLag.negative()).atMost(0));
+    }
+
+    private static List<Figure> integrity(Tracking t) {
+        List<Figure> figures = new ArrayList<>(firingIntegrity(t, "", ""));
+        figures.addAll(List.of(
                 Figure.count("receipts_missing", "receipts missing (expected − received)",
                         t.expected - t.receivedCount()).atMost(0),
-                Figure.count("receipts_duplicate", "duplicate receipts", t.duplicateReceipts()).atMost(0));
+                Figure.count("receipts_duplicate", "duplicate receipts", t.duplicateReceipts()).atMost(0)));
+        return figures;
     }
 
     private static void problems(Tracking t, List<String> notes) {
@@ -245,13 +284,13 @@ final class FiringScenarios {
     }
 
     /**
-     * Waits until every timer fired and has its receipt, or until nothing arrived for {@code --stall} after the last
-     * due time; then one more second, so a late duplicate is still counted.
+     * Waits until every timer fired and (if {@code receipts}) has its receipt, or until nothing arrived for
+     * {@code --stall} after the last due time; then one more second, so a late duplicate is still counted.
      */
-    private void awaitDone(Tracking t, long lastDueMillis) throws Exception {
+    private void awaitDone(Tracking t, long lastDueMillis, boolean receipts) throws Exception {
         long stall = options.stall().toMillis();
         long nextProgress = System.currentTimeMillis() + PROGRESS_EVERY_MS;
-        while (t.firedCount() < t.expected || t.receivedCount() < t.expected) {
+        while (t.firedCount() < t.expected || (receipts && t.receivedCount() < t.expected)) {
             if (System.currentTimeMillis() >= nextProgress) {
                 nextProgress += PROGRESS_EVERY_MS;
                 long untilDue = lastDueMillis - System.currentTimeMillis();

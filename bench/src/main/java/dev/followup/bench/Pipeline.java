@@ -2,6 +2,7 @@ package dev.followup.bench;
 
 import dev.followup.events.Topics;
 import dev.followup.events.serde.AvroSerializer;
+import dev.followup.events.v1.Channel;
 import dev.followup.events.v1.ChannelSettings;
 import dev.followup.events.v1.TenantSettings;
 import dev.followup.events.v1.Weekday;
@@ -53,7 +54,7 @@ final class Pipeline implements AutoCloseable {
         this.runId = runId;
         this.runDir = runDir;
         this.partitions = broker.partitions(Topics.COMMANDS);
-        this.observer = new PipelineObserver(options.bootstrap(), options.channel());
+        this.observer = new PipelineObserver(options.bootstrap(), options.channel(), options.heldChannel());
         this.feed = new TimerFeed(options.bootstrap(), options.channel());
     }
 
@@ -99,8 +100,11 @@ final class Pipeline implements AutoCloseable {
                         .setWorkingDays(Arrays.asList(Weekday.values())).setMaxTasksPerDay(0)
                         .setMaxTasksPerMinute(null);
                 if (!drafting) {
-                    settings.setDraftOnly(false).setChannels(Map.of(options.channel().name(),
-                            ChannelSettings.newBuilder().setSendEnabled(true).build()));
+                    Map<String, ChannelSettings> sending = new LinkedHashMap<>();
+                    for (Channel channel : List.of(options.channel(), options.heldChannel())) {
+                        sending.put(channel.name(), ChannelSettings.newBuilder().setSendEnabled(true).build());
+                    }
+                    settings.setDraftOnly(false).setChannels(sending);
                 }
                 producer.send(new ProducerRecord<>(Topics.TENANT_SETTINGS, tenant,
                         serializer.serialize(Topics.TENANT_SETTINGS, settings.build()))).get(60, TimeUnit.SECONDS);

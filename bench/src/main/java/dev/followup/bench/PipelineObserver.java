@@ -21,14 +21,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads what the pipeline produces, as any downstream consumer sees it: the channel's due tasks and the receipts,
- * {@code read_committed}, from the end of both topics as they were when it started (no group: nothing is committed).
+ * Reads what the pipeline produces, as any downstream consumer sees it: the due tasks of the given channels and the
+ * receipts, {@code read_committed}, from the end of the topics as they were when it started (no group: nothing is
+ * committed).
  * Records of tenants nobody {@link #track tracks} are skipped without decoding.
  */
 final class PipelineObserver implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
-    private final String dueTopic;
     private final AvroDeserializer<DueTask> dueTasks = new AvroDeserializer<>(DueTask.class);
     private final AvroDeserializer<Receipt> receipts = new AvroDeserializer<>(Receipt.class);
     private final Map<String, Tracking> tracked = new ConcurrentHashMap<>();
@@ -36,7 +36,7 @@ final class PipelineObserver implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    PipelineObserver(String bootstrap, Channel channel) {
+    PipelineObserver(String bootstrap, Channel... channels) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -45,9 +45,12 @@ final class PipelineObserver implements AutoCloseable {
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "followup-bench-observer");
         this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-        this.dueTopic = Topics.dueTasks(channel);
+        List<String> topics = new ArrayList<>(List.of(Topics.RECEIPTS));
+        for (Channel channel : channels) {
+            topics.add(Topics.dueTasks(channel));
+        }
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(dueTopic, Topics.RECEIPTS)) {
+        for (String topic : topics) {
             consumer.partitionsFor(topic, Duration.ofSeconds(30))
                     .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
@@ -89,10 +92,10 @@ final class PipelineObserver implements AutoCloseable {
                     if (tracking == null || record.value() == null) {
                         continue;
                     }
-                    if (record.topic().equals(dueTopic)) {
-                        tracking.onDueTask(dueTasks.deserialize(record.topic(), record.value()), seenAt);
-                    } else {
+                    if (record.topic().equals(Topics.RECEIPTS)) {
                         tracking.onReceipt(receipts.deserialize(record.topic(), record.value()), seenAt);
+                    } else {
+                        tracking.onDueTask(dueTasks.deserialize(record.topic(), record.value()), seenAt);
                     }
                 }
             }

@@ -77,8 +77,13 @@ final class TimerFeed implements AutoCloseable {
 
     /** Sends timers {@code from..to-1} as fast as the producer takes them; returns once all are acknowledged. */
     void schedule(String tenant, int from, int to, IntToLongFunction dueMillis) {
+        schedule(tenant, from, to, dueMillis, channel);
+    }
+
+    /** As {@link #schedule(String, int, int, IntToLongFunction)}, on channel {@code on}. */
+    void schedule(String tenant, int from, int to, IntToLongFunction dueMillis, Channel on) {
         for (int i = from; i < to; i++) {
-            send(tenant, i, dueMillis.applyAsLong(i));
+            send(tenant, i, dueMillis.applyAsLong(i), on);
         }
         flush();
     }
@@ -97,7 +102,7 @@ final class TimerFeed implements AutoCloseable {
             int due = (int) Math.min(count, elapsed * perSecond / 1_000_000_000L + 1);
             long now = System.currentTimeMillis();
             while (sent < due) {
-                send(tenant, sent, now + aheadMillis);
+                send(tenant, sent, now + aheadMillis, channel);
                 sent++;
             }
             LockSupport.parkNanos(1_000_000);
@@ -118,10 +123,10 @@ final class TimerFeed implements AutoCloseable {
         flush();
     }
 
-    private void send(String tenant, int i, long dueMillis) {
+    private void send(String tenant, int i, long dueMillis, Channel on) {
         Command command = Command.newBuilder().setCommandId("c" + i).setTenantId(tenant).setLeadId(leadId(i))
                 .setIssuedAt(Instant.now())
-                .setPayload(ScheduleTask.newBuilder().setChannel(channel).setDueAt(Instant.ofEpochMilli(dueMillis)).build())
+                .setPayload(ScheduleTask.newBuilder().setChannel(on).setDueAt(Instant.ofEpochMilli(dueMillis)).build())
                 .build();
         producer.send(record(tenant, i, command), this::onAck);
     }

@@ -9,6 +9,7 @@ import dev.followup.events.v1.TenantSettings;
 import dev.followup.scheduler.policy.LeadProfile;
 import dev.followup.scheduler.topology.DueIndexKey;
 import dev.followup.scheduler.topology.JourneyEntry;
+import dev.followup.scheduler.topology.JourneyReader;
 import dev.followup.scheduler.topology.JsonStoreSerde;
 import dev.followup.scheduler.topology.SchedulerTopology;
 import java.time.Clock;
@@ -135,11 +136,8 @@ public class TaskQueries {
                     .header("Authorization", authorization).header(LOCAL_ONLY, "true")
                     .retrieve().body(JourneyView.class);
         }
-        ReadOnlyKeyValueStore<String, byte[]> store = store(SchedulerTopology.JOURNEY_STORE);
-        List<JourneyEntry> entries = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.prefixScan(key + "/", new StringSerializer())) {
-            it.forEachRemaining(kv -> entries.add(JOURNEY.deserialize(null, kv.value)));
-        }
+        List<JourneyEntry> entries = JourneyReader.read(store(SchedulerTopology.JOURNEY_STORE),
+                store(SchedulerTopology.LEAD_TASKS_STORE), store(SchedulerTopology.TASKS_STORE), key);
         LeadProfile profile = this.<String, LeadProfile>store(SchedulerTopology.LEAD_PROFILES_STORE).get(key);
         String zone = profile != null && profile.timezone() != null ? profile.timezone() : tenantZone(tenantId);
         return new JourneyView(leadId, zone, entries);

@@ -13,6 +13,9 @@ import java.time.Instant;
  * @param what     e.g. {@code captured}, {@code booking scheduled}, {@code scheduled}, {@code shifted}, {@code held},
  *                 {@code deferred}, {@code emitted}, {@code canceled}, {@code retry}, or the receipt status
  * @param lagMs    firing lag (emittedAt − dueAt) of an emission or of the attempt a receipt reports
+ * @param emittedAttempt on a receipt: the attempt the scheduler emitted (the executor's own retries count the
+ *                 receipt's {@code attempt} up from it); with {@code dueAt} and {@code lagMs} it tells the emission,
+ *                 which is not stored as an entry of its own (see {@link JourneyReader})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JourneyEntry(
@@ -29,9 +32,10 @@ public record JourneyEntry(
         String provider,
         String providerRef,
         String link,
-        String detail) {
+        String detail,
+        Integer emittedAttempt) {
 
     static JourneyEntry of(Instant at, String type, String what, String detail) {
-        return new JourneyEntry(at, type, what, null, null, null, null, null, null, null, null, null, null, detail);
+        return new JourneyEntry(at, type, what, null, null, null, null, null, null, null, null, null, null, detail, null);
     }
 }

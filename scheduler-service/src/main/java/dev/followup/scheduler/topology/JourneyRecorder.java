@@ -32,13 +32,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Writes a lead's journey (what the ops console shows) to its own store, keyed
  * {@code tenantId:leadId/<16 hex digits of epoch millis>/<rank>/<ref>} so a prefix scan reads it in time order.
- * Each call is one store write; the firing path (emission, receipt, deferral) writes nothing else here. A lead keeps
- * its newest {@value #MAX_ENTRIES} entries: older ones are trimmed when one of its events or commands arrives or a
- * sequence step or occurrence of it is scheduled, never on the firing path.
+ * Each call is at most one store write. An emission writes none: the firing path is the hot one, and the receipt
+ * entry tells the emission it reports ({@link JourneyReader} shows both); a task emitted and not yet reported is
+ * told by the task itself. A {@code ScheduleTask} command that created or moved a task writes only the task's
+ * entry. A lead keeps its newest {@value #MAX_ENTRIES} entries: older ones are trimmed when one of its events or
+ * commands arrives or a sequence step or occurrence of it is scheduled, never on the firing path.
  */
 final class JourneyRecorder {
 
     static final int MAX_ENTRIES = 200;
+    /** The rank (see the key layout) of emissions and of receipts. */
+    static final int EMITTED_RANK = 2;
+    static final int RECEIPT_RANK = 3;
     private static final StringSerializer KEYS = new StringSerializer();
 
     private static final org.apache.kafka.common.serialization.Serializer<JourneyEntry> VALUES =
@@ -49,6 +54,8 @@ final class JourneyRecorder {
 
     /** When the record (or the emission) being processed happened: the time a new task was planned. */
     private long processingAt = -1;
+    /** Task entries written for the record being processed. */
+    private int taskEntries;
 
     JourneyRecorder(KeyValueStore<String, byte[]> store) {
         this.store = store;
@@ -60,6 +67,7 @@ final class JourneyRecorder {
      */
     void processing(long recordTimestamp) {
         processingAt = recordTimestamp;
+        taskEntries = 0;
     }
 
     void leadEvent(LeadEvent event) {
@@ -109,6 +117,10 @@ final class JourneyRecorder {
         String detail = null;
         String taskId = null;
         if (p instanceof ScheduleTask s) {
+            if (taskEntries > 0) { // the task's own entry (scheduled, shifted, held, rescheduled) records the request
+                trim(LeadKey.of(command.getTenantId(), command.getLeadId()) + "/");
+                return;
+            }
             what = "task requested";
             detail = s.getChannel() + " due " + s.getDueAt();
         } else if (p instanceof CancelTask c) {
@@ -130,7 +142,7 @@ final class JourneyRecorder {
             return;
         }
         JourneyEntry entry = new JourneyEntry(command.getIssuedAt(), "command", what, taskId, null, null, null, null,
-                null, null, null, null, null, detail);
+                null, null, null, null, null, detail, null);
         record(command.getTenantId(), command.getLeadId(), command.getIssuedAt(), 0, command.getCommandId(), entry, true);
     }
 
@@ -143,26 +155,41 @@ final class JourneyRecorder {
         Instant at = previous == null && processingAt >= 0 ? Instant.ofEpochMilli(processingAt)
                 : next.statusAt() != null ? next.statusAt() : next.dueAt();
         JourneyEntry entry = new JourneyEntry(at, "task", what, next.taskId(), next.channel().name(),
-                next.status().name(), next.attempt(), next.dueAt(), null, null, null, null, null, detail(previous, next));
+                next.status().name(), next.attempt(), next.dueAt(), null, null, null, null, null, detail(previous, next),
+                null);
+        taskEntries++;
         // steps and occurrences are created by receipts and emissions, not by an event or command that would trim
         record(next.tenantId(), next.leadId(), at, 1, next.taskId() + "/" + what + "/" + next.attempt(), entry,
                 previous == null && next.source() == dev.followup.events.v1.TaskReason.SEQUENCE);
     }
 
-    void taskEmitted(ScheduledTask task, Instant now) {
+    /** A task was emitted: nothing is stored (see the class comment); what it plans next is dated by it. */
+    void taskEmitted(Instant now) {
         processingAt = now.toEpochMilli(); // the next occurrence of a recurring step is planned by this emission
-        JourneyEntry entry = new JourneyEntry(now, "task", "emitted", task.taskId(), task.channel().name(),
-                TaskStatus.EMITTED.name(), task.attempt(), task.dueAt(), Duration.between(task.dueAt(), now).toMillis(),
-                null, null, null, null, null);
-        record(task.tenantId(), task.leadId(), now, 2, task.taskId() + "/emitted/" + task.attempt(), entry, false);
     }
 
-    void receipt(Receipt r) {
+    /** The emission of a task as the journey shows it (never stored: told by its receipt or by the task). */
+    static JourneyEntry emitted(String taskId, String channel, int attempt, Instant dueAt, Instant emittedAt) {
+        return new JourneyEntry(emittedAt, "task", "emitted", taskId, channel, TaskStatus.EMITTED.name(), attempt,
+                dueAt, Duration.between(dueAt, emittedAt).toMillis(), null, null, null, null, null, null);
+    }
+
+    static String emittedRef(String taskId, int attempt) {
+        return taskId + "/emitted/" + attempt;
+    }
+
+    /**
+     * A receipt, with the attempt the scheduler emitted when {@code task} (as it was before the receipt) is known and
+     * was emitted.
+     */
+    void receipt(Receipt r, ScheduledTask task) {
+        Integer emittedAttempt = task != null && task.emittedAt() != null ? task.attempt() : null;
         JourneyEntry entry = new JourneyEntry(r.getCompletedAt(), "receipt", r.getStatus().name(), r.getTaskId(),
                 r.getChannel().name(), r.getStatus().name(), r.getAttempt(), r.getDueAt(),
                 Duration.between(r.getDueAt(), r.getEmittedAt()).toMillis(), r.getLatencyMs(), r.getProvider(),
-                r.getProviderRef(), r.getLink(), r.getError());
-        record(r.getTenantId(), r.getLeadId(), r.getCompletedAt(), 3, r.getTaskId() + "/" + r.getAttempt(), entry, false);
+                r.getProviderRef(), r.getLink(), r.getError(), emittedAttempt);
+        record(r.getTenantId(), r.getLeadId(), r.getCompletedAt(), RECEIPT_RANK, r.getTaskId() + "/" + r.getAttempt(),
+                entry, false);
     }
 
     private static String transition(ScheduledTask previous, ScheduledTask next) {

@@ -132,7 +132,6 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
                 journey.command(c);
             } else if (value instanceof Receipt r) {
                 onReceipt(leadKey(record.key(), r.getTenantId(), r.getLeadId()), r);
-                journey.receipt(r);
             } else if (value instanceof GateDecision d) {
                 onGateDecision(d);
             }
@@ -400,6 +399,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
 
     private void onReceipt(LeadKey key, Receipt receipt) {
         ScheduledTask task = ownTask(key, receipt.getTaskId());
+        journey.receipt(receipt, task);
         TaskLifecycle.onReceipt(task, receipt.getStatus(), receipt.getAttempt(), receipt.getCompletedAt(),
                 receipt.getError()).ifPresentOrElse(next -> {
                     save(task, next);
@@ -658,7 +658,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
         String key = LeadKey.of(task.tenantId(), task.leadId()).toString();
         context.forward(new Record<>(key, (Object) due, now.toEpochMilli()), SchedulerTopology.dueTaskSink(task.channel()));
         tasks.put(task.taskId(), task.emitted(now));
-        journey.taskEmitted(task, now);
+        journey.taskEmitted(now);
         if (task.occurrence() != null) {
             onOccurrenceEmitted(LeadKey.of(task.tenantId(), task.leadId()), task, now);
         }

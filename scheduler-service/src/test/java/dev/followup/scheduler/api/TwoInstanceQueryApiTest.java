@@ -213,7 +213,7 @@ class TwoInstanceQueryApiTest {
             assertThat(journey.get("timezone").asString()).isEqualTo("UTC");
             List<String> whats = new ArrayList<>();
             journey.get("entries").forEach(e -> whats.add(e.get("what").asString()));
-            assertThat(whats).containsExactly("task requested", "scheduled", "emitted", "DEAD");
+            assertThat(whats).containsExactly("scheduled", "emitted", "DEAD");
             assertThat(json(get(port, "/v1/leads/" + lead + "/journey", GLOBEX)).get("entries").size()).isZero();
         }
         assertThat(get(portA, "/v1/receipts?channel=FAX", ACME)).satisfies(r -> {

@@ -43,9 +43,11 @@ class JourneyRulesTest {
         return String.join("\n", rawJourney(leadId).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList());
     }
 
+    /** The journey as the API shows it. */
     private List<JourneyEntry> journey(String leadId) {
-        var serde = new JsonStoreSerde<>(JourneyEntry.class).deserializer();
-        return rawJourney(leadId).stream().map(b -> serde.deserialize(null, b)).toList();
+        return JourneyReader.read(d.driver.getKeyValueStore(SchedulerTopology.JOURNEY_STORE),
+                d.driver.getKeyValueStore(SchedulerTopology.LEAD_TASKS_STORE),
+                d.driver.getKeyValueStore(SchedulerTopology.TASKS_STORE), SchedulerDriver.key(leadId));
     }
 
     @Test
@@ -102,7 +104,6 @@ class JourneyRulesTest {
         d.receipt(second, ReceiptStatus.DRAFTED);
 
         assertThat(journey("lead-1")).extracting(JourneyEntry::what, JourneyEntry::attempt).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("task requested", null),
                 org.assertj.core.groups.Tuple.tuple("scheduled", 1),
                 org.assertj.core.groups.Tuple.tuple("emitted", 1),
                 org.assertj.core.groups.Tuple.tuple("DEAD", 1),
@@ -113,16 +114,51 @@ class JourneyRulesTest {
     }
 
     @Test
+    void anEmissionIsToldByTheTaskUntilItsReceiptAndFiringStoresNothing() {
+        d.scheduleTask("cmd-1", "lead-1", Channel.SMS, START.plusSeconds(5));
+        int stored = rawJourney("lead-1").size();
+        d.advanceTo(START.plusSeconds(6));
+        DueTask due = d.emitted(Channel.SMS).get(0);
+        assertThat(rawJourney("lead-1")).as("the firing path writes no journey entry").hasSize(stored);
+        assertThat(journey("lead-1")).extracting(JourneyEntry::what, JourneyEntry::attempt, JourneyEntry::at).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("scheduled", 1, START),
+                org.assertj.core.groups.Tuple.tuple("emitted", 1, due.getEmittedAt()));
+        // the executor's own retries report attempt 3 of the emitted attempt 1
+        d.advance(Duration.ofSeconds(4));
+        d.receipt(due, ReceiptStatus.DEAD, 3);
+        List<JourneyEntry> journey = journey("lead-1");
+        assertThat(journey).extracting(JourneyEntry::what, JourneyEntry::attempt).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("scheduled", 1),
+                org.assertj.core.groups.Tuple.tuple("emitted", 1),
+                org.assertj.core.groups.Tuple.tuple("DEAD", 3));
+        assertThat(journey.get(1).at()).isEqualTo(due.getEmittedAt());
+        assertThat(journey.get(1).lagMs()).isEqualTo(Duration.between(due.getDueAt(), due.getEmittedAt()).toMillis());
+        assertThat(journey.get(1).dueAt()).isEqualTo(due.getDueAt());
+        assertThat(journey.get(1).channel()).isEqualTo("SMS");
+    }
+
+    @Test
+    void aScheduleTaskThatChangesNothingIsRecordedAsARequest() {
+        d.scheduleTask("cmd-1", "lead-1", Channel.SMS, START.plusSeconds(60));
+        d.advance(Duration.ofSeconds(1));
+        d.scheduleTask("cmd-1", "lead-1", Channel.SMS, START.plusSeconds(60));
+        assertThat(journey("lead-1")).extracting(JourneyEntry::type, JourneyEntry::what).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("task", "scheduled"),
+                org.assertj.core.groups.Tuple.tuple("command", "task requested"));
+    }
+
+    @Test
     void aLeadKeepsItsNewest200Entries() {
         Instant firstIssued = d.now();
-        for (int i = 0; i < 150; i++) {
+        for (int i = 0; i < 250; i++) {
             d.scheduleTask("cmd-" + i, "lead-1", Channel.EMAIL, START.plus(Duration.ofDays(3)));
             d.advance(Duration.ofMillis(10));
         }
         List<JourneyEntry> journey = journey("lead-1");
         assertThat(journey).hasSize(JourneyRecorder.MAX_ENTRIES);
         assertThat(journey.get(0).at()).isAfter(firstIssued);
-        assertThat(journey.get(journey.size() - 1).taskId()).isEqualTo(TaskIds.manual("acme", "cmd-149"));
+        assertThat(rawJourney("lead-1")).hasSize(JourneyRecorder.MAX_ENTRIES);
+        assertThat(journey.get(journey.size() - 1).taskId()).isEqualTo(TaskIds.manual("acme", "cmd-249"));
         assertThat(journey("lead-2")).isEmpty();
     }
 }

@@ -255,9 +255,14 @@ final class SchedulerDriver implements AutoCloseable {
     }
 
     void receipt(DueTask task, ReceiptStatus status) {
-        Receipt receipt = Receipt.newBuilder().setReceiptId(task.getTaskId() + "-" + task.getAttempt())
+        receipt(task, status, task.getAttempt());
+    }
+
+    /** A receipt of {@code attempt} (the executor's own retries count up from the emitted attempt). */
+    void receipt(DueTask task, ReceiptStatus status, int attempt) {
+        Receipt receipt = Receipt.newBuilder().setReceiptId(task.getTaskId() + "-" + attempt)
                 .setTaskId(task.getTaskId()).setTenantId(task.getTenantId()).setLeadId(task.getLeadId())
-                .setChannel(task.getChannel()).setStatus(status).setProvider("test").setAttempt(task.getAttempt())
+                .setChannel(task.getChannel()).setStatus(status).setProvider("test").setAttempt(attempt)
                 .setDueAt(task.getDueAt()).setEmittedAt(task.getEmittedAt()).setCompletedAt(now)
                 .setLatencyMs(Duration.between(task.getDueAt(), now).toMillis())
                 .setError(status == ReceiptStatus.FAILED ? "webhook answered 400" : null).build();

@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param punctuateInterval  how often the wall-clock punctuator looks for due tasks
  * @param maxEmitsPerTick    most tasks one punctuation emits per partition (a backlog drains over several ticks)
  * @param stateDir           RocksDB state directory
- * @param numStreamThreads   stream threads of this instance
+ * @param numStreamThreads   stream threads of this instance (2: a backlog of due timers drains on two cores)
  * @param standbyReplicas    warm standby copies of each partition's stores on other instances
  * @param applicationServer  {@code host:port} other instances use to reach this one's query API;
  *                           blank means {@code localhost:<server.port>}
@@ -24,7 +24,7 @@ public record SchedulerProperties(
         @DefaultValue("50ms") Duration punctuateInterval,
         @DefaultValue("2000") int maxEmitsPerTick,
         @DefaultValue("var/scheduler-state") String stateDir,
-        @DefaultValue("1") int numStreamThreads,
+        @DefaultValue("2") int numStreamThreads,
         @DefaultValue("0") int standbyReplicas,
         @DefaultValue("") String applicationServer,
         @DefaultValue("100ms") Duration commitInterval,

@@ -45,6 +45,10 @@ public final class StreamsConfiguration {
         // such check (~10% of the stream thread under load). The topics come from independent producers, so there is
         // no order between them to wait for: process what is buffered. spring.kafka.streams.properties overrides it.
         p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        // with no input, a stream thread blocks in poll for poll.ms (default 100) before it punctuates again: a
+        // backlog of due timers (more than max-emits-per-tick) then drained in steps of 100 ms idle, and a timer came
+        // due up to 100 ms before its punctuation could run. Input still returns from poll at once.
+        p.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, 10L);
         // failover: a killed instance leaves the group after the session timeout, and until then the rebalance its
         // restart starts holds the survivors' commits, so their open transactions near Kafka Streams' EOS
         // transaction timeout (10 s) and get fenced. 10 s instead of the client default 45 s keeps a kill cheap.

@@ -37,12 +37,40 @@ final class InFlightTasks {
     private int size;
     /** Tasks added and not finished: counted down on the worker thread that finishes one (or by a cancel). */
     private final AtomicInteger running = new AtomicInteger();
+    /** Signalled when {@link #running} falls below {@link #wakeBelow} while the consumer thread waits for it. */
+    private final Object finished = new Object();
+    private volatile int wakeBelow = -1;
 
     void add(TopicPartition partition, long offset, CompletableFuture<List<ProducerRecord<String, byte[]>>> outputs) {
         byPartition.computeIfAbsent(partition, p -> new ArrayDeque<>()).addLast(new Task(offset, outputs));
         size++;
         running.incrementAndGet();
-        outputs.whenComplete((records, failure) -> running.decrementAndGet());
+        outputs.whenComplete((records, failure) -> {
+            if (running.decrementAndGet() < wakeBelow) {
+                synchronized (finished) {
+                    finished.notifyAll();
+                }
+            }
+        });
+    }
+
+    /**
+     * Waits until fewer than {@code limit} tasks are running, or {@code timeout} has passed: the consumer thread, paused
+     * for back-pressure, goes on as soon as a worker is free instead of sleeping through a whole poll timeout.
+     */
+    void awaitRunningBelow(int limit, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (finished) {
+            wakeBelow = limit; // set before reading running: a task finishing meanwhile either is seen or notifies
+            try {
+                long left;
+                while (running.get() >= limit && (left = deadline - System.nanoTime()) > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(finished, left);
+                }
+            } finally {
+                wakeBelow = -1;
+            }
+        }
     }
 
     /** Tasks added and not yet taken or forgotten: running ones and finished ones waiting for their commit. */

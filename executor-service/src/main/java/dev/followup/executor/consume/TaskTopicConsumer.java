@@ -160,7 +160,7 @@ final class TaskTopicConsumer implements Runnable {
 
     private void step() {
         try {
-            ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+            ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout());
             for (ConsumerRecord<String, byte[]> record : records) {
                 rewindTo.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
             }
@@ -182,9 +182,30 @@ final class TaskTopicConsumer implements Runnable {
             holdOrResume();
         } catch (WakeupException e) {
             // stop(): the loop ends
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false; // the thread is being stopped: drain and close as stop() does
         } catch (RuntimeException e) {
             fail(e);
         }
+    }
+
+    /**
+     * How long the next poll may block. Paused for back-pressure, a poll returns nothing, so a full poll timeout would
+     * idle the consumer while workers are free: paused at {@code maxInFlight} running tasks, it waits for a worker
+     * instead (the poll then does not block); paused at {@code maxUncommitted} held, until the next commit.
+     * (A poll timeout of 50 ms per pause capped an instance at about {@code maxInFlight} tasks per 50 ms.)
+     */
+    private Duration pollTimeout() throws InterruptedException {
+        if (recovering || consumer.paused().isEmpty()) {
+            return POLL_TIMEOUT;
+        }
+        if (inFlight.running() >= maxInFlight) {
+            inFlight.awaitRunningBelow(maxInFlight, POLL_TIMEOUT);
+            return Duration.ZERO;
+        }
+        long untilCommit = COMMIT_INTERVAL.toNanos() - (System.nanoTime() - lastCommit);
+        return Duration.ofNanos(Math.max(0, Math.min(untilCommit, POLL_TIMEOUT.toNanos())));
     }
 
     private void holdOrResume() {

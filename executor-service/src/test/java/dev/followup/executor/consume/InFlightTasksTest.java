@@ -62,6 +62,26 @@ class InFlightTasksTest {
     }
 
     @Test
+    void aWaitForAFreeWorkerEndsWhenATaskFinishesNotAtTheTimeout() throws Exception {
+        CompletableFuture<List<ProducerRecord<String, byte[]>>> first = new CompletableFuture<>();
+        inFlight.add(P0, 1, first);
+        inFlight.add(P0, 2, new CompletableFuture<>());
+        CompletableFuture.delayedExecutor(100, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .execute(() -> first.complete(List.of()));
+
+        long start = System.nanoTime();
+        inFlight.awaitRunningBelow(2, java.time.Duration.ofSeconds(30));
+        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(inFlight.running()).isEqualTo(1);
+        assertThat(waitedMs).as("woken by the finished task, not by the 30 s timeout").isLessThan(20_000);
+        long again = System.nanoTime();
+        inFlight.awaitRunningBelow(2, java.time.Duration.ofSeconds(30)); // already below: returns at once
+        inFlight.awaitRunningBelow(1, java.time.Duration.ofMillis(50)); // never below: returns at the timeout
+        assertThat((System.nanoTime() - again) / 1_000_000).isBetween(40L, 20_000L);
+    }
+
+    @Test
     void aSlowTaskHoldsOnlyItsOwnPartition() {
         inFlight.add(P0, 5, new CompletableFuture<>());
         inFlight.add(P1, 7, CompletableFuture.completedFuture(List.of(receipt("task-7"))));

@@ -68,7 +68,8 @@ record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar,
               ceiling   transactional produce rate of 200-byte records to a 6-partition topic, one producer
               firing    N timers due uniformly over D s, scheduled first: schedule rate, fired/s, firing lag,
                         due→receipt, lost, duplicates
-              burst     N timers all due in the same second: drain rate and time until the last fires
+              burst     N timers all due at one instant, first on a channel the executor does not read (the
+                        scheduler alone), then on its channel (the whole pipeline): drain rates, time until the last
               rate      a fixed offered rate of timers, each due shortly after it is scheduled: lag percentiles
               pending   M timers due far in the future: schedule rate, heap after GC, RSS, RocksDB and changelog
                         bytes per timer; then cancels some by id

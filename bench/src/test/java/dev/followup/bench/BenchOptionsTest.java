@@ -16,6 +16,12 @@ class BenchOptionsTest {
         assertThat(options.scenarios()).containsExactly("ceiling", "burst");
         assertThat(options.timers()).isEqualTo(100_000);
         assertThat(options.spread()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(options.channel()).isEqualTo(dev.followup.events.v1.Channel.EMAIL);
+        assertThat(options.heldChannel()).as("the scheduler-alone burst's channel, which the executor does not read")
+                .isEqualTo(dev.followup.events.v1.Channel.SMS);
+        assertThat(BenchOptions.parse(new String[] {"burst", "--bootstrap", "h:1", "--scheduler-jar", "pom.xml",
+                "--executor-jar", "pom.xml", "--channel", "sms"}).heldChannel())
+                .isEqualTo(dev.followup.events.v1.Channel.EMAIL);
     }
 
     @Test

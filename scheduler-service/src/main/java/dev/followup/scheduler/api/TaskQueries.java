@@ -10,6 +10,7 @@ import dev.followup.scheduler.policy.LeadProfile;
 import dev.followup.scheduler.topology.DueIndexKey;
 import dev.followup.scheduler.topology.JourneyEntry;
 import dev.followup.scheduler.topology.JourneyReader;
+import dev.followup.scheduler.topology.LeadTaskIndex;
 import dev.followup.scheduler.topology.JsonStoreSerde;
 import dev.followup.scheduler.topology.SchedulerTopology;
 import java.time.Clock;
@@ -91,17 +92,10 @@ public class TaskQueries {
                     .retrieve().body(new ParameterizedTypeReference<List<TaskView>>() {
                     });
         }
-        ReadOnlyKeyValueStore<String, byte[]> index = store(SchedulerTopology.LEAD_TASKS_STORE);
-        ReadOnlyKeyValueStore<String, ScheduledTask> tasks = store(SchedulerTopology.TASKS_STORE);
         List<TaskView> out = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = index.prefixScan(key + "/", new StringSerializer())) {
-            while (it.hasNext()) {
-                String taskId = it.next().key.substring(key.length() + 1);
-                ScheduledTask task = tasks.get(taskId);
-                if (task != null) {
-                    out.add(TaskView.of(task));
-                }
-            }
+        for (ScheduledTask task : LeadTaskIndex.tasksOf(store(SchedulerTopology.LEAD_TASKS_STORE),
+                store(SchedulerTopology.TASKS_STORE), key)) {
+            out.add(TaskView.of(task));
         }
         out.sort(Comparator.comparing(TaskView::dueAt));
         return out;

@@ -44,13 +44,10 @@ public final class JourneyReader {
                 }
             }
         }
-        try (KeyValueIterator<String, byte[]> it = leadTasks.prefixScan(prefix, KEYS)) {
-            while (it.hasNext()) {
-                ScheduledTask task = tasks.get(it.next().key.substring(prefix.length()));
-                if (task != null && task.status() == TaskStatus.EMITTED && task.emittedAt() != null) {
-                    addEmission(entries, prefix, task.taskId(), task.channel().name(), task.attempt(), task.dueAt(),
-                            task.emittedAt());
-                }
+        for (ScheduledTask task : LeadTaskIndex.tasksOf(leadTasks, tasks, leadKey)) {
+            if (task.status() == TaskStatus.EMITTED && task.emittedAt() != null) {
+                addEmission(entries, prefix, task.taskId(), task.channel().name(), task.attempt(), task.dueAt(),
+                        task.emittedAt());
             }
         }
         List<JourneyEntry> out = new ArrayList<>(entries.values());

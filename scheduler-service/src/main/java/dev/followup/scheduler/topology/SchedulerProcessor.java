@@ -479,19 +479,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
     }
 
     private List<ScheduledTask> tasksOf(LeadKey key) {
-        List<String> ids = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = leadTasks.prefixScan(leadTaskPrefix(key.tenantId(), key.leadId()),
-                new org.apache.kafka.common.serialization.StringSerializer())) {
-            it.forEachRemaining(kv -> ids.add(kv.key.substring(kv.key.indexOf('/') + 1)));
-        }
-        List<ScheduledTask> out = new ArrayList<>();
-        for (String id : ids) {
-            ScheduledTask task = tasks.get(id);
-            if (task != null) {
-                out.add(task);
-            }
-        }
-        return out;
+        return LeadTaskIndex.tasksOf(leadTasks, tasks, key.toString());
     }
 
     /** The task if it belongs to this lead (a task id of another tenant or lead is treated as unknown). */

@@ -25,6 +25,8 @@ import java.util.Set;
  * @param rate             offered timers per second of {@code rate}
  * @param duration         how long {@code rate} offers them
  * @param ahead            how far ahead of its scheduling each {@code rate} timer is due
+ * @param aloneRate        timers per second of the scheduler-alone part of {@code rate} (stored first; 0 skips it)
+ * @param aloneDuration    how long the scheduler-alone part's timers come due
  * @param pending          M of {@code pending}
  * @param cancel           timers {@code pending} cancels by id
  * @param pendingAhead     how far in the future the {@code pending} timers are due
@@ -40,7 +42,8 @@ import java.util.Set;
  * @param keep             keep the run's scheduler state directories and changelog topics
  */
 record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar, Path executorJar, Path outDir,
-        int timers, Duration spread, int warmup, int rate, Duration duration, Duration ahead, int pending, int cancel,
+        int timers, Duration spread, int warmup, int rate, Duration duration, Duration ahead, int aloneRate,
+        Duration aloneDuration, int pending, int cancel,
         Duration pendingAhead, Channel channel, Duration ceilingDuration, int recordBytes, Duration stall,
         boolean profile, List<String> schedulerJvm, List<String> executorJvm, Map<String, String> schedulerProps,
         Map<String, String> executorProps, boolean keep) {
@@ -70,7 +73,9 @@ record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar,
                         due→receipt, lost, duplicates
               burst     N timers all due at one instant, first on a channel the executor does not read (the
                         scheduler alone), then on its channel (the whole pipeline): drain rates, time until the last
-              rate      a fixed offered rate of timers, each due shortly after it is scheduled: lag percentiles
+              rate      the scheduler alone at a sustained rate (timers stored first, due at R/s on a channel the
+                        executor does not read: firing lag), then the whole pipeline at a fixed offered rate, each
+                        timer due shortly after it is scheduled: firing lag and due→receipt percentiles
               pending   M timers due far in the future: schedule rate, heap after GC, RSS, RocksDB and changelog
                         bytes per timer; then cancels some by id
 
@@ -81,6 +86,8 @@ record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar,
               --warmup N                timers fired before the first measured scenario, not reported (20000)
               --rate R --duration S     rate: R timers/s offered for S (5000, 60s)
               --ahead A                 rate: each timer due A after it is scheduled (2s)
+              --alone-rate R            rate, scheduler alone: R timers/s come due (50000; 0 skips it)
+              --alone-duration S        rate, scheduler alone: for S (10s)
               --pending M --cancel C    pending: M timers (1000000; 10000000 works, ~10x longer), C canceled (10000)
               --pending-ahead A         pending: due A from now, spread over a day (7d)
               --channel C               EMAIL, SMS or CALL (EMAIL)
@@ -133,8 +140,9 @@ record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar,
         List<String> ordered = scenarios.isEmpty() ? SCENARIOS
                 : SCENARIOS.stream().filter(s -> s.equals("ceiling") || scenarios.contains(s)).toList();
         Set<String> known = Set.of("bootstrap", "scheduler-jar", "executor-jar", "out-dir", "timers", "spread", "warmup",
-                "rate", "duration", "ahead", "pending", "cancel", "pending-ahead", "channel", "ceiling-duration",
-                "record-bytes", "stall", "profile", "scheduler-jvm", "executor-jvm", "keep");
+                "rate", "duration", "ahead", "alone-rate", "alone-duration", "pending", "cancel", "pending-ahead",
+                "channel", "ceiling-duration", "record-bytes", "stall", "profile", "scheduler-jvm", "executor-jvm",
+                "keep");
         for (String name : named.keySet()) {
             if (!known.contains(name)) {
                 throw new IllegalArgumentException("unknown option --" + name);
@@ -151,13 +159,19 @@ record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar,
                 Path.of(named.getOrDefault("out-dir", "var/bench")),
                 positive(named, "timers", 100_000), duration(named, "spread", "20s"),
                 atLeast(named, "warmup", 20_000, 0), positive(named, "rate", 5_000), duration(named, "duration", "60s"),
-                duration(named, "ahead", "2s"), positive(named, "pending", 1_000_000), atLeast(named, "cancel", 10_000, 0),
+                duration(named, "ahead", "2s"),
+                atLeast(named, "alone-rate", 50_000, 0), duration(named, "alone-duration", "10s"), positive(named, "pending", 1_000_000), atLeast(named, "cancel", 10_000, 0),
                 duration(named, "pending-ahead", "7d"), channel(named.getOrDefault("channel", "EMAIL")),
                 duration(named, "ceiling-duration", "10s"), positive(named, "record-bytes", 200),
                 duration(named, "stall", "30s"), named.containsKey("profile"),
                 words(named.getOrDefault("scheduler-jvm", DEFAULT_JVM)),
                 words(named.getOrDefault("executor-jvm", DEFAULT_JVM)), schedulerProps, executorProps,
                 named.containsKey("keep"));
+        long aloneTimers = options.aloneRate() * options.aloneDuration().toMillis() / 1000;
+        if (options.aloneRate() > 0 && (aloneTimers < 2 || aloneTimers > Integer.MAX_VALUE / 2)) {
+            throw new IllegalArgumentException("--alone-rate × --alone-duration must be 2 to " + Integer.MAX_VALUE / 2
+                    + " timers, got " + aloneTimers);
+        }
         if (options.cancel() > options.pending()) {
             throw new IllegalArgumentException("--cancel " + options.cancel() + " is more than --pending "
                     + options.pending());
@@ -179,6 +193,8 @@ record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar,
         m.put("rate", rate);
         m.put("durationSeconds", duration.toMillis() / 1000.0);
         m.put("aheadSeconds", ahead.toMillis() / 1000.0);
+        m.put("aloneRate", aloneRate);
+        m.put("aloneDurationSeconds", aloneDuration.toMillis() / 1000.0);
         m.put("pending", pending);
         m.put("cancel", cancel);
         m.put("channel", channel.name());

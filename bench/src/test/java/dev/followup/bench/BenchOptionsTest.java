@@ -17,6 +17,8 @@ class BenchOptionsTest {
         assertThat(options.timers()).isEqualTo(100_000);
         assertThat(options.spread()).isEqualTo(Duration.ofSeconds(20));
         assertThat(options.channel()).isEqualTo(dev.followup.events.v1.Channel.EMAIL);
+        assertThat(options.aloneRate()).as("rate's scheduler-alone part: the sustained goal's rate").isEqualTo(50_000);
+        assertThat(options.aloneDuration()).isEqualTo(Duration.ofSeconds(10));
         assertThat(options.heldChannel()).as("the scheduler-alone burst's channel, which the executor does not read")
                 .isEqualTo(dev.followup.events.v1.Channel.SMS);
         assertThat(BenchOptions.parse(new String[] {"burst", "--bootstrap", "h:1", "--scheduler-jar", "pom.xml",
@@ -28,11 +30,13 @@ class BenchOptionsTest {
     void serviceSettingsAreRepeatableKeyValuePairs() {
         BenchOptions options = BenchOptions.parse(new String[] {"ceiling", "--bootstrap", "localhost:9092",
                 "--scheduler-prop", "followup.scheduler.num-stream-threads=2",
-                "--scheduler-prop", "spring.kafka.streams.properties.producer.linger.ms=10", "--pending", "10_000_000"});
+                "--scheduler-prop", "spring.kafka.streams.properties.producer.linger.ms=10", "--pending", "10_000_000",
+                "--alone-rate", "0"});
 
         assertThat(options.schedulerProps()).containsEntry("followup.scheduler.num-stream-threads", "2")
                 .containsEntry("spring.kafka.streams.properties.producer.linger.ms", "10");
         assertThat(options.pending()).isEqualTo(10_000_000);
+        assertThat(options.aloneRate()).as("0 skips the scheduler-alone part").isZero();
     }
 
     @Test
@@ -44,5 +48,9 @@ class BenchOptionsTest {
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"firing", "--bootstrap", "h:1"}))
                 .hasMessageContaining("--scheduler-jar");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"ceiling"})).hasMessageContaining("--bootstrap");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"ceiling", "--bootstrap", "h:1", "--alone-rate",
+                "-5"})).hasMessageContaining("--alone-rate must be at least 0, got -5");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"ceiling", "--bootstrap", "h:1", "--alone-rate", "1",
+                "--alone-duration", "1s"})).hasMessageContaining("--alone-rate × --alone-duration must be 2 to");
     }
 }

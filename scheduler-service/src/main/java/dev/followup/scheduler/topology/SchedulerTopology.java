@@ -122,7 +122,7 @@ public final class SchedulerTopology {
                 "lead-events", "booking-events", "commands", "receipts", "quota-decisions-source");
 
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TASKS_STORE),
-                Serdes.String(), new JsonStoreSerde<>(ScheduledTask.class)), PROCESSOR);
+                Serdes.String(), new TaskStoreSerde()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_INDEX_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEAD_TASKS_STORE),

@@ -13,6 +13,7 @@ import dev.followup.scheduler.topology.JourneyReader;
 import dev.followup.scheduler.topology.LeadTaskIndex;
 import dev.followup.scheduler.topology.JsonStoreSerde;
 import dev.followup.scheduler.topology.SchedulerTopology;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -202,16 +203,21 @@ public class TaskQueries {
         Instant next = null;
         ReadOnlyKeyValueStore<Bytes, byte[]> index = store(SchedulerTopology.DUE_INDEX_STORE);
         ReadOnlyKeyValueStore<String, ScheduledTask> tasks = store(SchedulerTopology.TASKS_STORE);
+        byte[] tenant = tenantId.getBytes(StandardCharsets.UTF_8);
         try (KeyValueIterator<Bytes, byte[]> it = index.all()) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = it.next();
-                if (!tenantId.equals(DueIndexKey.tenantOf(entry.value))) {
+                if (!DueIndexKey.isOf(entry.value, tenant)) {
                     continue;
                 }
                 DueIndexKey indexKey = DueIndexKey.parse(entry.key);
                 Instant due = Instant.ofEpochMilli(indexKey.dueMillis());
-                ScheduledTask task = tasks.get(indexKey.taskId());
-                if (task != null && task.statusDetail() != null && task.statusDetail().startsWith("deferred")) {
+                Boolean wasDeferred = DueIndexKey.deferredOf(entry.value);
+                if (wasDeferred == null) { // indexed by an earlier version: ask the task
+                    ScheduledTask task = tasks.get(indexKey.taskId());
+                    wasDeferred = task != null && task.wasDeferred();
+                }
+                if (wasDeferred) {
                     deferred++;
                 }
                 pending.merge(DueIndexKey.channelOf(entry.value).name(), 1L, Long::sum);

@@ -97,6 +97,14 @@ public record ScheduledTask(
                 context, emittedAt, statusAt, statusDetail, lastCommandId, occurrence, windowExempt);
     }
 
+    /** How the status detail of every deferral (send window, quota) starts. */
+    public static final String DEFERRED = "deferred";
+
+    /** Whether the task is waiting because the quota gate or the send window deferred it. */
+    public boolean wasDeferred() {
+        return statusDetail != null && statusDetail.startsWith(DEFERRED);
+    }
+
     public ScheduledTask emitted(Instant at) {
         return new ScheduledTask(taskId, tenantId, leadId, source, channel, TaskStatus.EMITTED, anchorAt, originalDueAt,
                 dueAt, attempt, bookingId, sequenceId, stepIndex, templateId, subject, body, context, at, at, null,

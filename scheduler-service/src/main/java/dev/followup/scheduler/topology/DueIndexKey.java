@@ -3,6 +3,7 @@ package dev.followup.scheduler.topology;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import org.apache.kafka.common.utils.Bytes;
 
 /**
@@ -39,20 +40,37 @@ public record DueIndexKey(long dueMillis, String taskId) {
         return Bytes.wrap(ByteBuffer.allocate(9).putLong(Math.max(0, nowMillis)).put((byte) 0xFF).array());
     }
 
-    /** The index entry's value: the channel's ordinal, then the tenant id (queue summaries need no task lookups). */
-    public static byte[] value(dev.followup.events.v1.Channel channel, String tenantId) {
+    private static final int CHANNEL_BITS = 0x0F;
+    /** Set in every value written since the index keeps the deferred bit (earlier values hold the channel alone). */
+    private static final int HAS_DEFERRED_FLAG = 0x40;
+    private static final int DEFERRED = 0x80;
+
+    /**
+     * The index entry's value: a byte with the channel's ordinal and whether the task was deferred, then the tenant id,
+     * so the queue summary counts pending, overdue and deferred tasks from the index alone.
+     */
+    public static byte[] value(dev.followup.events.v1.Channel channel, String tenantId, boolean deferred) {
         byte[] tenant = tenantId.getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[1 + tenant.length];
-        out[0] = (byte) channel.ordinal();
+        out[0] = (byte) (channel.ordinal() | HAS_DEFERRED_FLAG | (deferred ? DEFERRED : 0));
         System.arraycopy(tenant, 0, out, 1, tenant.length);
         return out;
     }
 
     public static dev.followup.events.v1.Channel channelOf(byte[] value) {
-        return dev.followup.events.v1.Channel.values()[value[0]];
+        return dev.followup.events.v1.Channel.values()[value[0] & CHANNEL_BITS];
     }
 
-    public static String tenantOf(byte[] value) {
-        return new String(value, 1, value.length - 1, StandardCharsets.UTF_8);
+    /**
+     * Whether the indexed task waits because it was deferred (its status detail, {@link
+     * dev.followup.scheduler.policy.ScheduledTask#wasDeferred}); null for a value written before the index kept it.
+     */
+    public static Boolean deferredOf(byte[] value) {
+        return (value[0] & HAS_DEFERRED_FLAG) == 0 ? null : (value[0] & DEFERRED) != 0;
+    }
+
+    /** Whether the entry is of the tenant whose id's UTF-8 bytes are {@code tenantId}, without decoding it. */
+    public static boolean isOf(byte[] value, byte[] tenantId) {
+        return Arrays.equals(value, 1, value.length, tenantId, 0, tenantId.length);
     }
 }

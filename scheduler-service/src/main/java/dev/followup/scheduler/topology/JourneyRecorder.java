@@ -203,7 +203,7 @@ final class JourneyRecorder {
         TaskStatus from = previous.status();
         if (from == to) {
             if (to == TaskStatus.PENDING && !previous.dueAt().equals(next.dueAt())) {
-                return next.statusDetail() != null && next.statusDetail().startsWith("deferred") ? "deferred" : "rescheduled";
+                return next.wasDeferred() ? "deferred" : "rescheduled";
             }
             return null;
         }
@@ -216,7 +216,7 @@ final class JourneyRecorder {
     }
 
     private static String detail(ScheduledTask previous, ScheduledTask next) {
-        if (next.status() == TaskStatus.CANCELED || (next.statusDetail() != null && next.statusDetail().startsWith("deferred"))) {
+        if (next.status() == TaskStatus.CANCELED || next.wasDeferred()) {
             return next.statusDetail();
         }
         if (previous == null && next.originalDueAt() != null && !next.originalDueAt().equals(next.dueAt())) {

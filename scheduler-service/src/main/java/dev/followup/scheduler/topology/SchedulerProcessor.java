@@ -467,7 +467,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
         tasks.put(next.taskId(), next);
         if (next.status() == TaskStatus.PENDING) {
             Bytes indexKey = DueIndexKey.of(next.dueAt(), next.taskId()).toBytes();
-            dueIndex.put(indexKey, DueIndexKey.value(next.channel(), next.tenantId()));
+            dueIndex.put(indexKey, DueIndexKey.value(next.channel(), next.tenantId(), next.wasDeferred()));
             if (indexKey.compareTo(scanFrom) < 0) {
                 scanFrom = indexKey;
             }
@@ -609,7 +609,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
             emit(task, profile, now);
         } else {
             save(task, task.rescheduled(task.anchorAt(), task.originalDueAt(), answer.deferUntil(), task.context(),
-                    now).withStatus(TaskStatus.PENDING, now, "deferred: " + answer.reason()));
+                    now).withStatus(TaskStatus.PENDING, now, ScheduledTask.DEFERRED + ": " + answer.reason()));
         }
     }
 

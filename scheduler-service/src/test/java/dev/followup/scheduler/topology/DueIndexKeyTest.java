@@ -2,6 +2,8 @@ package dev.followup.scheduler.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.followup.events.v1.Channel;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -20,5 +22,29 @@ class DueIndexKeyTest {
         assertThat(DueIndexKey.of(t, "task-1").toBytes().compareTo(DueIndexKey.upTo(t.toEpochMilli()))).isNegative();
         assertThat(DueIndexKey.of(t.plusMillis(1), "task-1").toBytes().compareTo(DueIndexKey.upTo(t.toEpochMilli())))
                 .isPositive();
+    }
+
+    @Test
+    void theValueHoldsChannelDeferralAndTenant() {
+        byte[] tenant = "acme".getBytes(StandardCharsets.UTF_8);
+        for (Channel channel : Channel.values()) {
+            for (boolean deferred : new boolean[] {false, true}) {
+                byte[] value = DueIndexKey.value(channel, "acme", deferred);
+                assertThat(DueIndexKey.channelOf(value)).isEqualTo(channel);
+                assertThat(DueIndexKey.deferredOf(value)).isEqualTo(deferred);
+                assertThat(DueIndexKey.isOf(value, tenant)).isTrue();
+                assertThat(DueIndexKey.isOf(value, "acm".getBytes(StandardCharsets.UTF_8))).isFalse();
+                assertThat(DueIndexKey.isOf(value, "acme2".getBytes(StandardCharsets.UTF_8))).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aValueOfAnEarlierVersionHasItsChannelAndAnUnknownDeferral() {
+        byte[] earlier = {(byte) Channel.CALL.ordinal(), 'a', 'c', 'm', 'e'}; // channel ordinal, then the tenant
+
+        assertThat(DueIndexKey.channelOf(earlier)).isEqualTo(Channel.CALL);
+        assertThat(DueIndexKey.deferredOf(earlier)).as("unknown: the queue summary reads the task").isNull();
+        assertThat(DueIndexKey.isOf(earlier, "acme".getBytes(StandardCharsets.UTF_8))).isTrue();
     }
 }

@@ -338,6 +338,13 @@ final class SchedulerDriver implements AutoCloseable {
         }
     }
 
+    /** Whether the due index marks the pending task as deferred (null: it has no due-index entry). */
+    Boolean indexedAsDeferred(ScheduledTask task) {
+        byte[] value = driver.<org.apache.kafka.common.utils.Bytes, byte[]>getKeyValueStore(
+                SchedulerTopology.DUE_INDEX_STORE).get(DueIndexKey.of(task.dueAt(), task.taskId()).toBytes());
+        return value == null ? null : DueIndexKey.deferredOf(value);
+    }
+
     long dueIndexSize() {
         long n = 0;
         try (var it = driver.getKeyValueStore(SchedulerTopology.DUE_INDEX_STORE).all()) {

@@ -119,6 +119,7 @@ class SendWindowRulesTest {
         d.tenantSettings(tenant("UTC", MON_TO_FRI, "09:00", "18:00").build());
         // due Monday 17:30 UTC, inside the window; nothing runs until 19:00
         d.scored("lead-1", START.plus(Duration.ofHours(5)), 0.9);
+        assertThat(d.indexedAsDeferred(d.task(followUp("lead-1")))).isFalse();
         d.advanceTo(Instant.parse("2026-03-02T19:00:00Z"));
 
         assertThat(d.emittedAll()).isEmpty();
@@ -127,6 +128,7 @@ class SendWindowRulesTest {
         assertThat(task.originalDueAt()).isEqualTo("2026-03-02T17:30:00Z");
         assertThat(task.dueAt()).isEqualTo("2026-03-03T09:00:00Z");
         assertThat(task.statusDetail()).isEqualTo("deferred: outside the send window");
+        assertThat(d.indexedAsDeferred(task)).as("the queue summary counts it from the index").isTrue();
         d.advanceTo(Instant.parse("2026-03-03T09:00:00Z"));
         assertThat(d.emitted(Channel.EMAIL)).hasSize(1);
     }

@@ -43,10 +43,9 @@ import java.util.Set;
  */
 record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar, Path executorJar, Path outDir,
         int timers, Duration spread, int warmup, int rate, Duration duration, Duration ahead, int aloneRate,
-        Duration aloneDuration, int pending, int cancel,
-        Duration pendingAhead, Channel channel, Duration ceilingDuration, int recordBytes, Duration stall,
-        boolean profile, List<String> schedulerJvm, List<String> executorJvm, Map<String, String> schedulerProps,
-        Map<String, String> executorProps, boolean keep) {
+        Duration aloneDuration, int pending, int cancel, Duration pendingAhead, Channel channel,
+        Duration ceilingDuration, int recordBytes, Duration stall, boolean profile, List<String> schedulerJvm,
+        List<String> executorJvm, Map<String, String> schedulerProps, Map<String, String> executorProps, boolean keep) {
 
     static final List<String> SCENARIOS = List.of("ceiling", "firing", "burst", "rate", "pending");
 
@@ -159,8 +158,9 @@ record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar,
                 Path.of(named.getOrDefault("out-dir", "var/bench")),
                 positive(named, "timers", 100_000), duration(named, "spread", "20s"),
                 atLeast(named, "warmup", 20_000, 0), positive(named, "rate", 5_000), duration(named, "duration", "60s"),
-                duration(named, "ahead", "2s"),
-                atLeast(named, "alone-rate", 50_000, 0), duration(named, "alone-duration", "10s"), positive(named, "pending", 1_000_000), atLeast(named, "cancel", 10_000, 0),
+                duration(named, "ahead", "2s"), atLeast(named, "alone-rate", 50_000, 0),
+                duration(named, "alone-duration", "10s"), positive(named, "pending", 1_000_000),
+                atLeast(named, "cancel", 10_000, 0),
                 duration(named, "pending-ahead", "7d"), channel(named.getOrDefault("channel", "EMAIL")),
                 duration(named, "ceiling-duration", "10s"), positive(named, "record-bytes", 200),
                 duration(named, "stall", "30s"), named.containsKey("profile"),

@@ -87,8 +87,8 @@ public final class Benchmark {
             if (options.scenarios().size() > 1) {
                 Pipeline pipeline = new Pipeline(options, broker, runId, runDir);
                 running.set(pipeline);
-                List<String> tenants = Stream.of("probe-a", "probe-b", "warmup", "warmup-burst", "firing", "burst-alone",
-                        "burst", "rate-alone", "rate", "pending")
+                List<String> tenants = Stream.of("probe-a", "probe-b", "warmup", "warmup-burst", "firing",
+                        "burst-alone", "burst", "rate-alone", "rate", "pending")
                         .map(pipeline::tenant).toList();
                 try {
                     refuseOtherConsumers(broker, options);

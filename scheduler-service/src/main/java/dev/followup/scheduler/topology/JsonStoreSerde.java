@@ -22,11 +22,12 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.smile.SmileMapper;
 
 /**
- * Serde of the scheduler's internal store values and gate records (tasks, lead profiles, journey entries, ...) in the
- * JSON data model. Internal, not part of the contract. Values are written as Smile (Jackson's binary JSON: the same
- * model, smaller and cheaper to read and write, which matters because every timer reads and writes its task several
- * times), with instants as epoch milliseconds and without null fields; values written as JSON text by earlier
- * versions still read, so existing state and changelogs need no migration. Added fields are tolerated either way (unknown ones are ignored, missing ones are null).
+ * Serde of the scheduler's internal store values and gate records (lead profiles, enrollments, quota counters, gate
+ * requests, ...; tasks were too, and {@link TaskStoreSerde} still reads them this way) in the JSON data model.
+ * Internal, not part of the contract. Values are written as Smile (Jackson's binary JSON: the same model, smaller and
+ * cheaper to read and write), with instants as epoch milliseconds and without null fields; values written as JSON text
+ * by earlier versions still read, so existing state and changelogs need no migration. Added fields are tolerated
+ * either way (unknown ones are ignored, missing ones are null).
  */
 public final class JsonStoreSerde<T> implements Serde<T> {
 

@@ -11,7 +11,6 @@ import dev.followup.scheduler.topology.DueIndexKey;
 import dev.followup.scheduler.topology.JourneyEntry;
 import dev.followup.scheduler.topology.JourneyReader;
 import dev.followup.scheduler.topology.LeadTaskIndex;
-import dev.followup.scheduler.topology.JsonStoreSerde;
 import dev.followup.scheduler.topology.SchedulerTopology;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -48,9 +47,6 @@ import org.springframework.web.server.ResponseStatusException;
  * {@value #LOCAL_ONLY} so the receiver answers from its own stores only.
  */
 public class TaskQueries {
-
-    private static final org.apache.kafka.common.serialization.Deserializer<JourneyEntry> JOURNEY =
-            new JsonStoreSerde<>(JourneyEntry.class).deserializer();
 
     public static final String LOCAL_ONLY = "X-Followup-Local-Only";
 
@@ -154,14 +150,12 @@ public class TaskQueries {
         try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, new StringSerializer())) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
-                // only receipts have rank 3 (see JourneyRecorder): skip the others without decoding them
-                int slash = kv.key.indexOf('/');
-                if (!kv.key.startsWith("/3/", slash + 17)) {
+                if (!JourneyReader.isReceipt(kv.key)) { // skip the other entries without decoding them
                     continue;
                 }
-                JourneyEntry e = JOURNEY.deserialize(null, kv.value);
+                JourneyEntry e = JourneyReader.entry(kv.value);
                 if ((channel == null || channel.equals(e.channel())) && (status == null || status.equals(e.status()))) {
-                    out.add(ReceiptView.of(kv.key.substring(prefix.length(), slash), e));
+                    out.add(ReceiptView.of(kv.key.substring(prefix.length(), kv.key.indexOf('/')), e));
                 }
             }
         }

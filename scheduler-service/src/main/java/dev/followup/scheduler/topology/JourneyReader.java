@@ -36,7 +36,7 @@ public final class JourneyReader {
         try (KeyValueIterator<String, byte[]> it = journey.prefixScan(prefix, KEYS)) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
-                JourneyEntry e = ENTRIES.deserialize(null, kv.value);
+                JourneyEntry e = entry(kv.value);
                 entries.put(kv.key, e);
                 if (e.emittedAttempt() != null && e.dueAt() != null && e.lagMs() != null) {
                     addEmission(entries, prefix, e.taskId(), e.channel(), e.emittedAttempt(), e.dueAt(),
@@ -53,6 +53,18 @@ public final class JourneyReader {
         List<JourneyEntry> out = new ArrayList<>(entries.values());
         int max = JourneyRecorder.MAX_ENTRIES;
         return out.size() > max ? List.copyOf(out.subList(out.size() - max, out.size())) : out;
+    }
+
+    /** A stored entry's value. */
+    public static JourneyEntry entry(byte[] value) {
+        return ENTRIES.deserialize(null, value);
+    }
+
+    /** Whether the journey key ({@code tenantId:leadId/<16 hex millis>/<rank>/<ref>}) is a receipt's entry. */
+    public static boolean isReceipt(String key) {
+        int rankAt = key.indexOf('/') + 18;
+        return key.length() > rankAt + 1 && key.charAt(rankAt - 1) == '/'
+                && key.charAt(rankAt) - '0' == JourneyRecorder.RECEIPT_RANK && key.charAt(rankAt + 1) == '/';
     }
 
     /** Adds the emission unless an entry of it is there (journeys written by earlier versions stored emissions). */

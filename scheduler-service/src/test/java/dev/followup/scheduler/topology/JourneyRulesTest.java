@@ -60,6 +60,17 @@ class JourneyRulesTest {
     }
 
     @Test
+    void receiptEntriesAreToldByTheirKeyAlone() {
+        long at = START.toEpochMilli();
+        assertThat(JourneyReader.isReceipt(JourneyRecorder.key("acme:l-1/", at, JourneyRecorder.RECEIPT_RANK, "t-3/2")))
+                .isTrue();
+        for (int rank : new int[] {0, 1, JourneyRecorder.EMITTED_RANK}) {
+            assertThat(JourneyReader.isReceipt(JourneyRecorder.key("acme:l-1/", at, rank, "t-3/3"))).isFalse();
+        }
+        assertThat(JourneyReader.isReceipt("acme:l-1/short")).isFalse();
+    }
+
+    @Test
     void aBookedLeadsJourneyReadsInTimeOrderFromCaptureToReceipt() {
         d.capturedIn("lead-1", "America/New_York");
         d.advance(Duration.ofSeconds(1));

@@ -87,13 +87,10 @@ final class FiringScenarios {
         int n = options.timers();
         long spread = options.spread().toMillis();
         Tracking t = pipeline.observer.track(tenant, n);
-        long firstDue = System.currentTimeMillis() + plannedSchedulingMillis(n);
-        long sendStart = System.nanoTime();
-        pipeline.feed.schedule(tenant, 0, n, i -> firstDue + i * spread / n);
-        double sendSeconds = (System.nanoTime() - sendStart) / 1e9;
-        long consumed = broker.awaitConsumed(pipeline.appId(), Topics.COMMANDS, timeoutFor(n));
-        long consumedWall = System.currentTimeMillis();
-        double rate = learnScheduleRate(n, consumed - sendStart);
+        List<String> notes = new ArrayList<>(warmupNotes);
+        warmupNotes.clear();
+        Stored stored = store(t, options.channel(), spread, notes);
+        long firstDue = stored.firstDue();
         long lastDue = firstDue + (n - 1) * spread / n;
         long windowStart = System.currentTimeMillis();
         awaitDone(t, lastDue, true);
@@ -101,18 +98,13 @@ final class FiringScenarios {
 
         double offered = n / (spread / 1000.0);
         List<Figure> figures = new ArrayList<>();
-        figures.add(Figure.rate("schedule_per_s", "schedule rate (sent → scheduler consumed)", rate, ceiling));
+        figures.add(Figure.rate("schedule_per_s", "schedule rate (sent → scheduler consumed)", stored.scheduleRate(),
+                ceiling));
         figures.add(Figure.rate("fired_per_s", "fired/s (first → last emittedAt)", firedPerSecond(t), ceiling));
         figures.addAll(latencies(t, offered));
         figures.addAll(integrity(t));
-        List<String> notes = new ArrayList<>(warmupNotes);
-        warmupNotes.clear();
         notes.add(String.format(Locale.ROOT, "%,d timers due uniformly over %d s (offered %,.0f/s); the feed sent them "
-                + "in %.1f s (%,.0f/s)", n, spread / 1000, offered, sendSeconds, n / sendSeconds));
-        if (consumedWall > firstDue) {
-            notes.add(String.format(Locale.ROOT, "scheduling was still running %.1f s after the first timer was due "
-                    + "(firing and scheduling overlapped)", (consumedWall - firstDue) / 1000.0));
-        }
+                + "in %.1f s (%,.0f/s)", n, spread / 1000, offered, stored.sendSeconds(), n / stored.sendSeconds()));
         notes.add(window(Math.min(windowStart, firstDue), System.currentTimeMillis()));
         problems(t, notes);
         return new ScenarioResult("firing", (System.nanoTime() - started) / 1e9, loadStart, Load.now(), figures, notes);
@@ -131,7 +123,7 @@ final class FiringScenarios {
         warmupNotes.clear();
 
         Tracking alone = pipeline.observer.track(pipeline.tenant("burst-alone"), n);
-        long aloneDue = scheduleBurst(alone, options.heldChannel(), notes).due();
+        long aloneDue = store(alone, options.heldChannel(), 0, notes).firstDue();
         awaitDone(alone, aloneDue, false);
         pipeline.observer.untrack(alone);
         List<Figure> figures = new ArrayList<>();
@@ -148,8 +140,8 @@ final class FiringScenarios {
         problems(alone, notes);
 
         Tracking t = pipeline.observer.track(pipeline.tenant("burst"), n);
-        Burst burst = scheduleBurst(t, options.channel(), notes);
-        long due = burst.due();
+        Stored burst = store(t, options.channel(), 0, notes);
+        long due = burst.firstDue();
         awaitDone(t, due, true);
         pipeline.observer.untrack(t);
         figures.add(Figure.rate("schedule_per_s", "schedule rate (sent → scheduler consumed)", burst.scheduleRate(),
@@ -170,22 +162,32 @@ final class FiringScenarios {
         return new ScenarioResult("burst", (System.nanoTime() - started) / 1e9, loadStart, Load.now(), figures, notes);
     }
 
-    private record Burst(long due, double scheduleRate) {
+    /** A scheduling of timers: the first one's due time, the schedule rate, how long the feed took to send them. */
+    private record Stored(long firstDue, double scheduleRate, double sendSeconds) {
     }
 
-    /** Schedules {@code t}'s timers on {@code channel}, all due at one instant after they are in. */
-    private Burst scheduleBurst(Tracking t, Channel channel, List<String> notes) throws Exception {
-        long due = System.currentTimeMillis() + plannedSchedulingMillis(t.expected);
+    /**
+     * Schedules {@code t}'s timers on {@code channel}, the first due once all should be in, the others uniformly over
+     * {@code spanMillis} after it (0: all at one instant); waits until the scheduler consumed them (the next scenario
+     * plans with the rate it took) and notes it if that was after the first was due.
+     */
+    private Stored store(Tracking t, Channel channel, long spanMillis, List<String> notes) throws Exception {
+        int n = t.expected;
+        long firstDue = System.currentTimeMillis() + plannedSchedulingMillis(n);
         long sendStart = System.nanoTime();
-        pipeline.feed.schedule(t.tenant, 0, t.expected, i -> due, channel);
-        long consumed = broker.awaitConsumed(pipeline.appId(), Topics.COMMANDS, timeoutFor(t.expected));
+        pipeline.feed.schedule(t.tenant, 0, n, i -> firstDue + i * spanMillis / n, channel);
+        double sendSeconds = (System.nanoTime() - sendStart) / 1e9;
+        long consumed = broker.awaitConsumed(pipeline.appId(), Topics.COMMANDS, timeoutFor(n));
         long consumedWall = System.currentTimeMillis();
-        double rate = learnScheduleRate(t.expected, consumed - sendStart);
-        if (consumedWall > due) {
-            notes.add(String.format(Locale.ROOT, "%s: scheduling was still running %.1f s after the due instant",
-                    channel, (consumedWall - due) / 1000.0));
+        double rate = n / ((consumed - sendStart) / 1e9);
+        if (rate > 0 && Double.isFinite(rate)) {
+            scheduleRate = rate; // the warm-up's estimate, from 10k timers, is several times too low for 500k
         }
-        return new Burst(due, rate);
+        if (consumedWall > firstDue) {
+            notes.add(String.format(Locale.ROOT, "%s: scheduling was still running %.1f s after the first timer was due "
+                    + "(firing and scheduling overlapped)", channel, (consumedWall - firstDue) / 1000.0));
+        }
+        return new Stored(firstDue, rate, sendSeconds);
     }
 
     /**
@@ -231,11 +233,7 @@ final class FiringScenarios {
         long span = options.aloneDuration().toMillis();
         int n = (int) (options.aloneRate() * span / 1000); // BenchOptions checked the range
         Tracking t = pipeline.observer.track(pipeline.tenant("rate-alone"), n);
-        long firstDue = System.currentTimeMillis() + plannedSchedulingMillis(n);
-        long sendStart = System.nanoTime();
-        pipeline.feed.schedule(t.tenant, 0, n, i -> firstDue + i * span / n, options.heldChannel());
-        learnScheduleRate(n, broker.awaitConsumed(pipeline.appId(), Topics.COMMANDS, timeoutFor(n)) - sendStart);
-        long consumedWall = System.currentTimeMillis();
+        long firstDue = store(t, options.heldChannel(), span, notes).firstDue();
         long lastDue = firstDue + (n - 1) * span / n;
         awaitDone(t, lastDue, false);
         pipeline.observer.untrack(t);
@@ -251,10 +249,6 @@ final class FiringScenarios {
         notes.add(String.format(Locale.ROOT, "scheduler alone: %,d timers on %s, which the executor does not read, "
                 + "stored first, then due uniformly over %d s (%,.0f/s); %s", n, options.heldChannel(), span / 1000,
                 offered, window(firstDue, t.lastEmitted() + 1)));
-        if (consumedWall > firstDue) {
-            notes.add(String.format(Locale.ROOT, "scheduler alone: scheduling was still running %.1f s after the first "
-                    + "timer was due (firing and scheduling overlapped)", (consumedWall - firstDue) / 1000.0));
-        }
         problems(t, notes);
     }
 
@@ -321,18 +315,6 @@ final class FiringScenarios {
     private static String window(long fromMillis, long toMillis) {
         return "measured window " + CLOCK.format(Instant.ofEpochMilli(fromMillis)) + " – "
                 + CLOCK.format(Instant.ofEpochMilli(toMillis)) + " (local time; to match a flight recording)";
-    }
-
-    /**
-     * The schedule rate of {@code n} timers consumed {@code nanos} after the first was sent; the next scenario plans
-     * with it (the warm-up's estimate, from 10k timers, is several times too low for 500k).
-     */
-    private double learnScheduleRate(int n, long nanos) {
-        double rate = n / (nanos / 1e9);
-        if (rate > 0 && Double.isFinite(rate)) {
-            scheduleRate = rate;
-        }
-        return rate;
     }
 
     /** How long scheduling {@code n} timers should take, with room: 3 s plus n at 60% of the measured rate. */

@@ -14,6 +14,12 @@ public record DueIndexKey(long dueMillis, String taskId) {
 
     public static final Bytes MIN = Bytes.wrap(new byte[0]);
 
+    // the first byte of an entry's value
+    private static final int CHANNEL_BITS = 0x0F;
+    /** Set in every value written since the index keeps the deferred bit (earlier values hold the channel alone). */
+    private static final int HAS_DEFERRED_FLAG = 0x40;
+    private static final int DEFERRED = 0x80;
+
     public static DueIndexKey of(Instant due, String taskId) {
         return new DueIndexKey(millis(due), taskId);
     }
@@ -39,11 +45,6 @@ public record DueIndexKey(long dueMillis, String taskId) {
     public static Bytes upTo(long nowMillis) {
         return Bytes.wrap(ByteBuffer.allocate(9).putLong(Math.max(0, nowMillis)).put((byte) 0xFF).array());
     }
-
-    private static final int CHANNEL_BITS = 0x0F;
-    /** Set in every value written since the index keeps the deferred bit (earlier values hold the channel alone). */
-    private static final int HAS_DEFERRED_FLAG = 0x40;
-    private static final int DEFERRED = 0x80;
 
     /**
      * The index entry's value: a byte with the channel's ordinal and whether the task was deferred, then the tenant id,

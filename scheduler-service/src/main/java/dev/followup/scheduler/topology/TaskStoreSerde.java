@@ -33,13 +33,12 @@ public final class TaskStoreSerde implements Serde<ScheduledTask> {
     static final byte V1 = 1;
 
     private static final JsonStoreSerde<ScheduledTask> EARLIER = new JsonStoreSerde<>(ScheduledTask.class);
+    private static final Serializer<ScheduledTask> EARLIER_SERIALIZER = EARLIER.serializer();
+    private static final Deserializer<ScheduledTask> EARLIER_DESERIALIZER = EARLIER.deserializer();
     private static final RawMessageEncoder<StoredTaskV1> ENCODER = new RawMessageEncoder<>(
             SpecificData.getForClass(StoredTaskV1.class), StoredTaskV1.getClassSchema());
     private static final RawMessageDecoder<StoredTaskV1> DECODER = new RawMessageDecoder<>(
             SpecificData.getForClass(StoredTaskV1.class), StoredTaskV1.getClassSchema());
-
-    private final Serializer<ScheduledTask> earlierSerializer = EARLIER.serializer();
-    private final Deserializer<ScheduledTask> earlierDeserializer = EARLIER.deserializer();
 
     @Override
     public Serializer<ScheduledTask> serializer() {
@@ -48,7 +47,7 @@ public final class TaskStoreSerde implements Serde<ScheduledTask> {
                 return null;
             }
             if (!millisecondsOnly(task)) {
-                return earlierSerializer.serialize(topic, task);
+                return EARLIER_SERIALIZER.serialize(topic, task);
             }
             try {
                 ByteBuffer encoded = ENCODER.encode(toStored(task));
@@ -69,7 +68,7 @@ public final class TaskStoreSerde implements Serde<ScheduledTask> {
                 return null;
             }
             if (bytes.length == 0 || bytes[0] != V1) {
-                return earlierDeserializer.deserialize(topic, bytes);
+                return EARLIER_DESERIALIZER.deserialize(topic, bytes);
             }
             try {
                 return fromStored(DECODER.decode(new ByteArrayInputStream(bytes, 1, bytes.length - 1)));

@@ -64,6 +64,9 @@ class EmailDraftsIntegrationTest {
         r.add("followup.executor.channels", () -> "EMAIL");
         r.add("followup.executor.data-dir", DATA::toString);
         r.add("followup.executor.channel.email.initial-backoff", () -> "100ms");
+        r.add("followup.grants.mailboxes.acme", () -> "imap-tenant");
+        r.add("followup.grants.mailboxes.cut-request", () -> "tenant-cut-request");
+        r.add("followup.grants.mailboxes.cut-answer", () -> "tenant-cut-answer");
         r.add("followup.executor.mailboxes.acme.host", () -> "127.0.0.1");
         r.add("followup.executor.mailboxes.acme.port", () -> greenMail.getImap().getPort());
         r.add("followup.executor.mailboxes.acme.tls", () -> "none");

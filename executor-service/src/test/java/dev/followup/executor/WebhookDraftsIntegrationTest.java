@@ -58,6 +58,10 @@ class WebhookDraftsIntegrationTest {
         r.add("followup.executor.data-dir", DATA::toString);
         r.add("followup.executor.secrets.test", () -> SECRET);
         r.add("followup.executor.secrets.local", () -> "dev-webhook-secret");
+        r.add("followup.grants.webhook-secrets.test",
+                () -> "wh-ok,wh-flaky,wh-down,wh-bad,wh-hang,wh-drop,wh-moved,wh-huge,wh-held");
+        // the receiver listens on loopback, which production refuses
+        r.add("followup.webhooks.allowed-targets", () -> "127.0.0.0/8");
         r.add("followup.executor.webhook.read-timeout", () -> "3s");
         r.add("followup.executor.channel.sms.initial-backoff", () -> "100ms");
         r.add("followup.executor.channel.call.initial-backoff", () -> "100ms");

@@ -1,5 +1,6 @@
 package dev.followup.executor.config;
 
+import dev.followup.events.TenantGrants;
 import dev.followup.executor.consume.ChannelListeners;
 import dev.followup.executor.consume.ChannelListeners.ChannelSetup;
 import dev.followup.executor.consume.ChannelWorkers;
@@ -14,9 +15,11 @@ import dev.followup.executor.provider.MaildirDraftWriter;
 import dev.followup.executor.provider.NoopDraftProvider;
 import dev.followup.executor.provider.OutboxWriter;
 import dev.followup.executor.provider.TaskLocks;
+import dev.followup.executor.provider.WebhookAddressGuard;
 import dev.followup.executor.provider.WebhookDraftPoster;
 import dev.followup.executor.provider.WebhookSecrets;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +39,7 @@ import org.springframework.kafka.core.ProducerFactory;
 
 /** Wiring: providers, the tenant-settings view, the per-channel listeners and their retry topics, health. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ExecutorProperties.class)
+@EnableConfigurationProperties({ExecutorProperties.class, GrantProperties.class, WebhookTargetProperties.class})
 public class ExecutorConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ExecutorConfiguration.class);
@@ -47,27 +50,60 @@ public class ExecutorConfiguration {
     }
 
     @Bean
-    TenantSettingsView tenantSettingsView(ConsumerFactory<?, ?> consumerFactory) {
-        return new TenantSettingsView(consumerFactory.getConfigurationProperties());
+    TenantSettingsView tenantSettingsView(ConsumerFactory<?, ?> consumerFactory, MeterRegistry meters) {
+        return new TenantSettingsView(consumerFactory.getConfigurationProperties(), meters);
     }
 
     @Bean
-    TaskDrafting taskDrafting(ExecutorProperties props, TenantSettingsView settings, Clock clock, MeterRegistry meters) {
+    WebhookSecrets webhookSecrets(ExecutorProperties props, GrantProperties grants) {
+        TenantGrants g = grants.grants();
+        // which tenant may use which ref, and refs that nobody may use: names only, never values
+        log.info("event=executor.grants webhookSecrets={} mailboxes={}", g.webhookSecretGrants(), g.mailboxGrants());
+        props.secrets().keySet().stream().filter(ref -> !ref.equals(props.outboxSecretRef())
+                && !g.webhookSecretGrants().containsKey(ref)).sorted().forEach(ref ->
+                log.warn("event=executor.secret-not-granted ref={} (no tenant may use it: set followup.grants.webhook-secrets.{})",
+                        ref, ref));
+        props.mailboxes().keySet().stream().filter(ref -> !g.mailboxGrants().containsKey(ref)).sorted().forEach(ref ->
+                log.warn("event=executor.mailbox-not-granted ref={} (no tenant may use it: set followup.grants.mailboxes.{})",
+                        ref, ref));
+        return new WebhookSecrets(props.secrets(), g);
+    }
+
+    /** The resolver webhook hosts go through: the JVM's (a test may supply a {@code @Primary} stub). */
+    @Bean
+    WebhookAddressGuard.Resolver webhookResolver() {
+        return InetAddress::getAllByName;
+    }
+
+    @Bean
+    WebhookDraftPoster webhookDraftPoster(ExecutorProperties props, WebhookSecrets secrets,
+            WebhookTargetProperties targets, WebhookAddressGuard.Resolver resolver, Clock clock) {
+        return new WebhookDraftPoster(props.webhook().connectTimeout(), props.webhook().readTimeout(),
+                props.webhook().maxConnections(), secrets, targets.targets(), resolver, clock);
+    }
+
+    @Bean
+    DraftRenderer draftRenderer(ExecutorProperties props) {
+        return new DraftRenderer(props.templatesDir(), props.templateCacheSize());
+    }
+
+    @Bean
+    TaskDrafting taskDrafting(ExecutorProperties props, TenantSettingsView settings, DraftRenderer renderer,
+            WebhookSecrets secrets, GrantProperties grants, WebhookDraftPoster webhooks, Clock clock, MeterRegistry meters) {
         if (props.noopProvider()) {
             // benchmarks: every provider name the drafting picks resolves to the no-op provider
             log.warn("event=executor.noop_provider channels={} (benchmark mode: no drafts are made)", props.channels());
             DraftProvider noop = new NoopDraftProvider();
-            return new TaskDrafting(settings, new DraftRenderer(props.templatesDir()),
+            return new TaskDrafting(settings, renderer,
                     Map.of("imap", noop, "maildir", noop, "webhook", noop, "outbox", noop), meters);
         }
         TaskLocks locks = new TaskLocks(1024);
-        WebhookSecrets secrets = new WebhookSecrets(props.secrets());
         Map<String, DraftProvider> providers = Map.of(
-                "imap", new ImapDraftWriter(props.mailboxes(), props.defaultFrom(), clock, locks),
+                "imap", new ImapDraftWriter(props.mailboxes(), grants.grants(), props.defaultFrom(), clock, locks),
                 "maildir", new MaildirDraftWriter(props.dataDir().resolve("mail"), props.defaultFrom(), clock, locks),
-                "webhook", new WebhookDraftPoster(props.webhook().connectTimeout(), props.webhook().readTimeout(), secrets, clock),
+                "webhook", webhooks,
                 "outbox", new OutboxWriter(props.dataDir().resolve("outbox"), secrets, props.outboxSecretRef(), clock));
-        return new TaskDrafting(settings, new DraftRenderer(props.templatesDir()), providers, meters);
+        return new TaskDrafting(settings, renderer, providers, meters);
     }
 
     @Bean

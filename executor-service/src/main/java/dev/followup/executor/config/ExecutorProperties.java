@@ -15,12 +15,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param channels       the channels this instance runs (one listener each), default all three
  * @param channel        per-channel settings keyed by lower-case channel name ({@code email}, {@code sms}, {@code call})
  * @param dataDir        root of the local providers: {@code <data-dir>/mail/<tenant>/Drafts}, {@code <data-dir>/outbox}
- * @param mailboxes      IMAP accounts by the {@code mailboxRef} that tenant settings name
- * @param secrets        webhook signing secrets by the {@code webhookSecretRef} that tenant settings name
+ * @param mailboxes      IMAP accounts by the {@code mailboxRef} that tenant settings name (usable by the tenants
+ *                       {@code followup.grants.mailboxes.<ref>} lists)
+ * @param secrets        webhook signing secrets by the {@code webhookSecretRef} that tenant settings name (usable by
+ *                       the tenants {@code followup.grants.webhook-secrets.<ref>} lists)
  * @param outboxSecretRef secret used to sign outbox lines when the tenant names none
  * @param webhook        HTTP client settings of the webhook provider
  * @param defaultFrom    From address of drafts whose mailbox sets none
  * @param templatesDir   optional directory of tenant templates {@code <dir>/<tenantId>/<channel>/<name>.<part>.mustache}
+ * @param templateCacheSize compiled built-in templates kept (least recently used go first)
  * @param retryHorizon   a retry due further away than this is put back on the retry topic instead of waited for
  * @param retryTopicPartitions partitions of the per-channel retry topics created at startup
  * @param drainTimeout   how long shutdown and revoked partitions wait for the tasks in flight before leaving them to
@@ -39,6 +42,7 @@ public record ExecutorProperties(
         @DefaultValue Webhook webhook,
         @DefaultValue("followup@localhost") String defaultFrom,
         Path templatesDir,
+        @DefaultValue("1000") int templateCacheSize,
         @DefaultValue("30s") Duration retryHorizon,
         @DefaultValue("6") int retryTopicPartitions,
         @DefaultValue("10s") Duration drainTimeout,
@@ -49,6 +53,10 @@ public record ExecutorProperties(
         channel = channel == null ? Map.of() : Map.copyOf(channel);
         mailboxes = mailboxes == null ? Map.of() : Map.copyOf(mailboxes);
         secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
+        if (templateCacheSize < 1) {
+            throw new IllegalArgumentException("followup.executor.template-cache-size must be at least 1, was "
+                    + templateCacheSize);
+        }
         if (retryHorizon.isNegative() || retryHorizon.isZero()) {
             throw new IllegalArgumentException("followup.executor.retry-horizon must be positive, was " + retryHorizon);
         }
@@ -63,7 +71,7 @@ public record ExecutorProperties(
         return "ExecutorProperties[channels=" + channels + ", channel=" + channel + ", dataDir=" + dataDir
                 + ", mailboxes=" + mailboxes + ", secrets=" + new java.util.TreeSet<>(secrets.keySet())
                 + ", outboxSecretRef=" + outboxSecretRef + ", webhook=" + webhook + ", defaultFrom=" + defaultFrom
-                + ", templatesDir=" + templatesDir + ", retryHorizon=" + retryHorizon + ", retryTopicPartitions="
+                + ", templatesDir=" + templatesDir + ", templateCacheSize=" + templateCacheSize + ", retryHorizon=" + retryHorizon + ", retryTopicPartitions="
                 + retryTopicPartitions + ", drainTimeout=" + drainTimeout + ", noopProvider=" + noopProvider + "]";
     }
 
@@ -136,9 +144,22 @@ public record ExecutorProperties(
         }
     }
 
-    /** HTTP client settings of the webhook provider. */
+    /**
+     * HTTP client settings of the webhook provider.
+     *
+     * @param readTimeout    the deadline of one call: connect, request, headers and the (capped) answer
+     * @param maxConnections connections open at most, in all and to one receiver; workers beyond it wait for one
+     */
     public record Webhook(
             @DefaultValue("2s") Duration connectTimeout,
-            @DefaultValue("5s") Duration readTimeout) {
+            @DefaultValue("5s") Duration readTimeout,
+            @DefaultValue("512") int maxConnections) {
+
+        public Webhook {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("followup.executor.webhook.max-connections must be at least 1, was "
+                        + maxConnections);
+            }
+        }
     }
 }

@@ -1,8 +1,10 @@
 package dev.followup.executor.consume;
 
+import dev.followup.events.Identifiers;
 import dev.followup.events.Topics;
 import dev.followup.events.serde.AvroDeserializer;
 import dev.followup.events.v1.TenantSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +27,10 @@ import org.springframework.context.SmartLifecycle;
 /**
  * A local view of the compacted {@code followup.tenant-settings.v1}: one consumer thread, all partitions assigned
  * (no group), read from the beginning and followed. A tenant without a record gets the contract defaults.
+ *
+ * <p>A record counts only for the tenant its key names: one whose key is not a valid tenant id, or whose value
+ * names another tenant, is skipped, counted ({@code followup.executor.tenant-settings.rejected}) and logged, so a
+ * producer writing for tenant A cannot replace tenant B's settings.
  */
 public final class TenantSettingsView implements SmartLifecycle {
 
@@ -37,8 +43,10 @@ public final class TenantSettingsView implements SmartLifecycle {
     private volatile Thread thread;
     private volatile boolean running;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final MeterRegistry meters;
 
-    public TenantSettingsView(Map<String, Object> baseConsumerConfig) {
+    public TenantSettingsView(Map<String, Object> baseConsumerConfig, MeterRegistry meters) {
+        this.meters = meters;
         Map<String, Object> config = new HashMap<>(baseConsumerConfig);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -107,8 +115,9 @@ public final class TenantSettingsView implements SmartLifecycle {
         }
     }
 
-    private void apply(ConsumerRecord<String, byte[]> record) {
-        if (record.key() == null) {
+    void apply(ConsumerRecord<String, byte[]> record) {
+        if (!Identifiers.isValid(record.key())) {
+            reject(record, null, "key is not a valid tenant id");
             return;
         }
         if (record.value() == null) {
@@ -117,12 +126,30 @@ public final class TenantSettingsView implements SmartLifecycle {
         }
         try {
             TenantSettings settings = deserializer.deserialize(record.topic(), record.value());
+            if (!record.key().equals(settings.getTenantId())) {
+                reject(record, settings.getTenantId(), "value names another tenant than the key");
+                return;
+            }
             byTenant.put(settings.getTenantId(), settings);
             log.info("event=tenant-settings.loaded tenant={}", settings.getTenantId());
         } catch (SerializationException e) {
             log.warn("event=tenant-settings.undecodable partition={} offset={} error={}", record.partition(),
                     record.offset(), e.getMessage());
         }
+    }
+
+    private void reject(ConsumerRecord<String, byte[]> record, String valueTenant, String reason) {
+        meters.counter("followup.executor.tenant-settings.rejected").increment();
+        log.warn("event=tenant-settings.rejected key={} valueTenant={} partition={} offset={} reason=\"{}\"",
+                shown(record.key()), shown(valueTenant), record.partition(), record.offset(), reason);
+    }
+
+    private static String shown(String id) {
+        if (id == null) {
+            return null;
+        }
+        String printable = id.replaceAll("[^\\x21-\\x7e]", "?");
+        return printable.length() > 40 ? printable.substring(0, 40) + "..." : printable;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.followup.executor.content;
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import com.samskivert.mustache.Template;
+import dev.followup.events.Identifiers;
 import dev.followup.events.v1.Channel;
 import dev.followup.events.v1.DueTask;
 import java.io.IOException;
@@ -15,11 +16,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Renders a task's subject and body with Mustache (JMustache). Which template: the task's own subject/body (they
@@ -27,6 +29,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * name is looked up first in the tenant's directory ({@code <templates-dir>/<tenantId>/<channel>/<name>.<part>.mustache})
  * then in the built-in {@code templates/<channel>/<name>.<part>.mustache}. A missing variable is an error, not an
  * empty string: a draft that says "Hello ," is worse than a FAILED receipt that names the variable.
+ *
+ * <p>The task arrives from a topic that trusted services may write directly, so the renderer does not rely on the
+ * scheduler's checks: the tenant id and template id must be contract identifiers, and the template's normalised path
+ * must stay inside the tenant's own directory. Compiled built-in templates are kept in a bounded LRU cache.
  */
 public final class DraftRenderer {
 
@@ -36,10 +42,22 @@ public final class DraftRenderer {
 
     private final Mustache.Compiler compiler = Mustache.compiler().escapeHTML(false).nullValue("");
     private final Path tenantTemplatesDir;
-    private final Map<String, Optional<Template>> builtIn = new ConcurrentHashMap<>();
+    private final Map<String, Optional<Template>> builtIn;
 
-    public DraftRenderer(Path tenantTemplatesDir) {
-        this.tenantTemplatesDir = tenantTemplatesDir;
+    /** @param cacheSize compiled built-in templates kept (looked-up names without a template count too) */
+    public DraftRenderer(Path tenantTemplatesDir, int cacheSize) {
+        this.tenantTemplatesDir = tenantTemplatesDir == null ? null : tenantTemplatesDir.toAbsolutePath().normalize();
+        this.builtIn = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Optional<Template>> eldest) {
+                return size() > cacheSize;
+            }
+        });
+    }
+
+    /** Compiled built-in templates held now (at most the cache size). */
+    public int cachedTemplates() {
+        return builtIn.size();
     }
 
     /**
@@ -47,6 +65,12 @@ public final class DraftRenderer {
      * @throws TemplateFailure naming the template and the problem
      */
     public RenderedDraft render(DueTask task, String tenantZone) {
+        if (!Identifiers.isValid(task.getTenantId())) {
+            throw new TemplateFailure(Identifiers.describe("tenantId", task.getTenantId()));
+        }
+        if (task.getTemplateId() != null && !Identifiers.isValid(task.getTemplateId())) {
+            throw new TemplateFailure(Identifiers.describe("templateId", task.getTemplateId()));
+        }
         Map<String, Object> context = contextOf(task, tenantZone);
         String subject = task.getSubject() != null
                 ? renderInline("subject", task.getSubject(), context)
@@ -94,7 +118,12 @@ public final class DraftRenderer {
         if (tenantTemplatesDir == null) {
             return Optional.empty();
         }
-        Path file = tenantTemplatesDir.resolve(tenantId).resolve(channel).resolve(name + "." + part + ".mustache");
+        Path tenantDir = tenantTemplatesDir.resolve(tenantId).normalize();
+        Path file = tenantDir.resolve(channel).resolve(name + "." + part + ".mustache").normalize();
+        if (!tenantDir.getParent().equals(tenantTemplatesDir) || !file.startsWith(tenantDir)) {
+            // identifiers cannot leave the directory; this holds even if that rule were ever loosened
+            throw new TemplateFailure("template " + channel + "/" + name + "." + part + " is outside the tenant's directory");
+        }
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
@@ -107,14 +136,19 @@ public final class DraftRenderer {
 
     private Optional<Template> builtInTemplate(String channel, String name, String part) {
         String resource = "templates/" + channel + "/" + name + "." + part + ".mustache";
-        return builtIn.computeIfAbsent(resource, r -> {
-            try (InputStream in = DraftRenderer.class.getClassLoader().getResourceAsStream(r)) {
-                return in == null ? Optional.empty()
-                        : Optional.of(compile(r, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
-            } catch (IOException e) {
-                throw new TemplateFailure("cannot read built-in template " + r + ": " + e.getMessage(), e);
-            }
-        });
+        Optional<Template> cached = builtIn.get(resource);
+        if (cached != null) {
+            return cached;
+        }
+        Optional<Template> template;
+        try (InputStream in = DraftRenderer.class.getClassLoader().getResourceAsStream(resource)) {
+            template = in == null ? Optional.empty()
+                    : Optional.of(compile(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new TemplateFailure("cannot read built-in template " + resource + ": " + e.getMessage(), e);
+        }
+        builtIn.put(resource, template);
+        return template;
     }
 
     private Template compile(String label, String source) {

@@ -1,5 +1,6 @@
 package dev.followup.executor.provider;
 
+import dev.followup.events.TenantGrants;
 import dev.followup.events.v1.ChannelSettings;
 import dev.followup.events.v1.DueTask;
 import dev.followup.executor.config.ExecutorProperties.Mailbox;
@@ -26,19 +27,23 @@ import org.eclipse.angus.mail.imap.IMAPFolder;
 /**
  * A real draft in the tenant's mailbox: IMAP {@code APPEND} to the Drafts folder with the {@code \Draft} flag.
  * Before appending it searches the folder for the {@code X-Followup-Task-Id} header, so a redelivered task finds
- * the draft it already made. Mailboxes come from configuration by the tenant's {@code mailboxRef}; at most
+ * the draft it already made. Mailboxes come from configuration by the tenant's {@code mailboxRef}, for the tenants
+ * the mailbox is granted to ({@code followup.grants.mailboxes.<ref>}); at most
  * {@code max-connections} connections per mailbox are open at once (servers limit them).
  */
 public final class ImapDraftWriter implements DraftProvider {
 
     private final Map<String, Mailbox> mailboxes;
+    private final TenantGrants grants;
     private final String defaultFrom;
     private final Clock clock;
     private final TaskLocks locks;
     private final Map<String, Semaphore> connectionSlots = new ConcurrentHashMap<>();
 
-    public ImapDraftWriter(Map<String, Mailbox> mailboxes, String defaultFrom, Clock clock, TaskLocks locks) {
+    public ImapDraftWriter(Map<String, Mailbox> mailboxes, TenantGrants grants, String defaultFrom, Clock clock,
+            TaskLocks locks) {
         this.mailboxes = mailboxes;
+        this.grants = grants;
         this.defaultFrom = defaultFrom;
         this.clock = clock;
         this.locks = locks;
@@ -53,9 +58,10 @@ public final class ImapDraftWriter implements DraftProvider {
     public DraftResult draft(DueTask task, RenderedDraft content, ChannelSettings channel) {
         String ref = channel.getMailboxRef();
         Mailbox mailbox = mailboxes.get(ref);
-        if (mailbox == null || mailbox.host() == null || mailbox.host().isBlank()) {
-            throw ProviderFailure.permanent("mailboxRef '" + ref + "' is not configured (followup.executor.mailboxes."
-                    + ref + ".host)");
+        if (!grants.mayUseMailbox(task.getTenantId(), ref) || mailbox == null || mailbox.host() == null
+                || mailbox.host().isBlank()) {
+            // another tenant's mailbox reads exactly like a missing one
+            throw ProviderFailure.permanent(TenantGrants.unusable("mailboxRef", ref));
         }
         String from = mailbox.from() != null ? mailbox.from() : mailbox.username() != null && mailbox.username().contains("@")
                 ? mailbox.username() : defaultFrom;

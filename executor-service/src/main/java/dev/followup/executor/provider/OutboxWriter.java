@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The local SMS/call provider when a tenant has no webhook: one JSON line per draft in
  * {@code <data-dir>/outbox/<tenantId>/<channel>.jsonl} with {@code taskId}, {@code timestamp}, {@code signature}
  * and the raw signed {@code body}, as a webhook would have received them. Deduplicated by task id. Signed with
- * the tenant's secret, else the configured outbox secret; a line without any secret has a null signature.
+ * the tenant's secret (granted to it), else the configured outbox secret; a line without any secret has a null signature.
  */
 public final class OutboxWriter implements DraftProvider {
 
@@ -52,11 +52,10 @@ public final class OutboxWriter implements DraftProvider {
     public DraftResult draft(DueTask task, RenderedDraft content, ChannelSettings channel) {
         Identifiers.require("tenantId", task.getTenantId());
         String body = WebhookDraftJson.of(task, content);
-        String ref = channel != null && channel.getWebhookSecretRef() != null ? channel.getWebhookSecretRef() : defaultSecretRef;
-        String secret = secrets.find(ref);
-        if (channel != null && channel.getWebhookSecretRef() != null && secret == null) {
-            secrets.require(ref); // throws the "not configured" failure
-        }
+        // the tenant's own ref must be granted to it; the operator's default signs for every tenant
+        String secret = channel != null && channel.getWebhookSecretRef() != null
+                ? secrets.require(task.getTenantId(), channel.getWebhookSecretRef())
+                : secrets.operatorSecret(defaultSecretRef);
         long t = clock.instant().getEpochSecond();
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("taskId", task.getTaskId());

@@ -183,7 +183,7 @@ public final class SlowProviderBenchmark {
                 }
             };
             return new dev.followup.executor.consume.TaskDrafting(settings,
-                    new dev.followup.executor.content.DraftRenderer(null), Map.of("webhook", slow, "outbox", slow), meters);
+                    new dev.followup.executor.content.DraftRenderer(null, 100), Map.of("webhook", slow, "outbox", slow), meters);
         }
     }
 

@@ -17,7 +17,7 @@ class ExecutorPropertiesTest {
                 "pa55-word-xyz", "oauth-token-xyz", "Drafts", "sales@example.test", 4, Duration.ofSeconds(10));
         ExecutorProperties props = new ExecutorProperties(List.of(), Map.of(), Path.of("var"), Map.of("sales", mailbox),
                 Map.of("acme-webhook", "signing-secret-xyz"), "local", new ExecutorProperties.Webhook(
-                        Duration.ofSeconds(2), Duration.ofSeconds(5)), "followup@localhost", null, Duration.ofSeconds(30),
+                        Duration.ofSeconds(2), Duration.ofSeconds(5), 512), "followup@localhost", null, 1000, Duration.ofSeconds(30),
                 6, Duration.ofSeconds(10), false);
 
         String printed = props.toString();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DraftRendererTest {
 
-    private final DraftRenderer renderer = new DraftRenderer(null);
+    private final DraftRenderer renderer = new DraftRenderer(null, 100);
 
     @Test
     void builtInLeadFollowUpEmailGreetsTheContactByFirstName() {
@@ -74,7 +74,7 @@ class DraftRendererTest {
     void aTenantTemplateDirectoryOverridesTheBuiltInDefault(@TempDir Path dir) throws IOException {
         Path sms = Files.createDirectories(dir.resolve("acme").resolve("sms"));
         Files.writeString(sms.resolve("lead_score.body.mustache"), "Acme here, {{contact.firstName}}!");
-        DraftRenderer tenantAware = new DraftRenderer(dir);
+        DraftRenderer tenantAware = new DraftRenderer(dir, 100);
         assertThat(tenantAware.render(TestTasks.task("acme", "t1", Channel.SMS).build(), "UTC").body())
                 .isEqualTo("Acme here, Ada!");
         assertThat(tenantAware.render(TestTasks.task("globex", "t1", Channel.SMS).build(), "UTC").body())
@@ -86,5 +86,47 @@ class DraftRendererTest {
         RenderedDraft draft = renderer.render(TestTasks.task("acme", "t1", Channel.SMS)
                 .setBody("[{{bookingId}}]").build(), "UTC");
         assertThat(draft.body()).isEqualTo("[]");
+    }
+
+    /** A task written straight to the due-task topic, bypassing the scheduler's checks, cannot read another tenant's files. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"../../globex/email/secret", "../globex", "..", "a/b",
+            "/etc/passwd", "globex/../../x", "..\\globex"})
+    void aTemplateIdThatIsNotAnIdentifierNeverReachesTheFileSystem(String templateId, @TempDir Path dir) throws IOException {
+        Path globex = Files.createDirectories(dir.resolve("globex").resolve("email"));
+        Files.writeString(globex.resolve("secret.body.mustache"), "globex's private template");
+        Files.writeString(globex.resolve("secret.subject.mustache"), "globex's private subject");
+        DraftRenderer tenantAware = new DraftRenderer(dir, 100);
+
+        assertThatThrownBy(() -> tenantAware.render(TestTasks.task("acme", "t1", Channel.EMAIL)
+                .setTemplateId(templateId).build(), "UTC"))
+                .isInstanceOf(TemplateFailure.class)
+                .hasMessageContaining("templateId")
+                .hasMessageContaining("is not a valid identifier")
+                .hasMessageNotContaining("globex's private");
+    }
+
+    @Test
+    void aTenantIdThatIsNotAnIdentifierIsRefusedBeforeAnyLookup(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("globex").resolve("sms"));
+        Files.writeString(dir.resolve("globex").resolve("sms").resolve("lead_score.body.mustache"), "globex only");
+        DraftRenderer tenantAware = new DraftRenderer(dir, 100);
+
+        assertThatThrownBy(() -> tenantAware.render(TestTasks.task("../globex", "t1", Channel.SMS).build(), "UTC"))
+                .isInstanceOf(TemplateFailure.class).hasMessageContaining("tenantId");
+        assertThat(tenantAware.render(TestTasks.task("globex", "t1", Channel.SMS).build(), "UTC").body())
+                .isEqualTo("globex only");
+    }
+
+    @Test
+    void theBuiltInTemplateCacheStaysWithinItsBound() {
+        DraftRenderer small = new DraftRenderer(null, 5);
+        for (int i = 0; i < 50; i++) {
+            String id = "unknown-" + i;
+            assertThatThrownBy(() -> small.render(TestTasks.task("acme", "t1", Channel.SMS).setTemplateId(id).build(), "UTC"))
+                    .isInstanceOf(TemplateFailure.class);
+        }
+        small.render(TestTasks.task("acme", "t1", Channel.SMS).build(), "UTC");
+        assertThat(small.cachedTemplates()).isLessThanOrEqualTo(5).isPositive();
     }
 }

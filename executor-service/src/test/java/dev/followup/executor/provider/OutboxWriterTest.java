@@ -2,6 +2,7 @@ package dev.followup.executor.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.followup.events.TenantGrants;
 import dev.followup.events.v1.Channel;
 import dev.followup.events.v1.Contact;
 import dev.followup.events.v1.DueTask;
@@ -61,7 +62,7 @@ class OutboxWriterTest {
     }
 
     private OutboxWriter writer() {
-        return new OutboxWriter(dir, new WebhookSecrets(Map.of("local", "s3cret")), "local", CLOCK);
+        return new OutboxWriter(dir, new WebhookSecrets(Map.of("local", "s3cret"), TenantGrants.none()), "local", CLOCK);
     }
 
     private static DueTask task(String id) {

@@ -208,3 +208,52 @@ ports:
     containerPort: {{ .ctx.Values.common.managementPort }}
     protocol: TCP
 {{- end -}}
+
+{{/* followup.grants and followup.webhooks as ConfigMap entries, for ingest and the executor alike: the granted
+     tenants of each reference (values' grants plus the references of executor.tenantSecrets), and the allowed
+     webhook targets. */}}
+{{- define "followup.grantsEnv" -}}
+{{- $webhook := dict }}
+{{- $mailbox := dict }}
+{{- range $ref, $tenants := .Values.grants.webhookSecrets }}{{ $_ := set $webhook $ref $tenants }}{{ end }}
+{{- range $ref, $tenants := .Values.grants.mailboxes }}{{ $_ := set $mailbox $ref $tenants }}{{ end }}
+{{- range $entry := .Values.executor.tenantSecrets }}
+{{- range $ref, $key := ($entry.webhookSecrets | default dict) }}
+{{- $_ := set $webhook $ref (append (get $webhook $ref | default list) $entry.tenant | uniq) }}
+{{- end }}
+{{- range $ref, $key := ($entry.mailboxPasswords | default dict) }}
+{{- $_ := set $mailbox $ref (append (get $mailbox $ref | default list) $entry.tenant | uniq) }}
+{{- end }}
+{{- end }}
+{{- range $ref := keys $webhook | sortAlpha }}
+{{ printf "FOLLOWUP_GRANTS_WEBHOOKSECRETS_%s" (upper $ref) }}: {{ get $webhook $ref | join "," | quote }}
+{{- end }}
+{{- range $ref := keys $mailbox | sortAlpha }}
+{{ printf "FOLLOWUP_GRANTS_MAILBOXES_%s" (upper $ref) }}: {{ get $mailbox $ref | join "," | quote }}
+{{- end }}
+{{- if .Values.webhooks.allowedTargets }}
+FOLLOWUP_WEBHOOKS_ALLOWEDTARGETS: {{ .Values.webhooks.allowedTargets | join "," | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* The executor's environment from per-tenant Secrets: one variable per reference, read from that tenant's Secret.
+     A reference may belong to one tenant's Secret only (two values for one name would be ambiguous). */}}
+{{- define "followup.tenantSecretEnv" -}}
+{{- $seen := dict }}
+{{- range $entry := .Values.executor.tenantSecrets }}
+{{- range $ref, $key := ($entry.webhookSecrets | default dict) }}
+{{- if hasKey $seen (printf "s-%s" $ref) }}{{ fail (printf "executor.tenantSecrets: webhook secret reference %q is in more than one tenant's Secret" $ref) }}{{ end }}
+{{- $_ := set $seen (printf "s-%s" $ref) true }}
+- name: {{ printf "FOLLOWUP_EXECUTOR_SECRETS_%s" (upper $ref) }}
+  valueFrom:
+    secretKeyRef: {name: {{ $entry.secretName | quote }}, key: {{ $key | quote }}}
+{{- end }}
+{{- range $ref, $key := ($entry.mailboxPasswords | default dict) }}
+{{- if hasKey $seen (printf "m-%s" $ref) }}{{ fail (printf "executor.tenantSecrets: mailbox reference %q is in more than one tenant's Secret" $ref) }}{{ end }}
+{{- $_ := set $seen (printf "m-%s" $ref) true }}
+- name: {{ printf "FOLLOWUP_EXECUTOR_MAILBOXES_%s_PASSWORD" (upper $ref) }}
+  valueFrom:
+    secretKeyRef: {name: {{ $entry.secretName | quote }}, key: {{ $key | quote }}}
+{{- end }}
+{{- end }}
+{{- end -}}

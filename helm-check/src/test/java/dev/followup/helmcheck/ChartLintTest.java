@@ -32,4 +32,10 @@ class ChartLintTest {
                 .hasMessageContaining("values don't meet the specifications of the schema")
                 .hasMessageContaining(namedField);
     }
+
+    @org.junit.jupiter.api.Test
+    void aReferenceInTwoTenantsSecretsIsRefused() {
+        assertThatThrownBy(() -> FollowupChart.template("invalid-tenant-secrets.yaml"))
+                .hasMessageContaining("webhook secret reference \"crm\" is in more than one tenant's Secret");
+    }
 }

@@ -126,6 +126,38 @@ class ValuesSetsTest {
     }
 
     @Test
+    void tenantSecretsGrantEachReferenceToItsTenantAndIngestAndTheExecutorShareTheGrants() {
+        KubernetesManifests m = RenderedChart.FULL.manifests();
+
+        for (String component : List.of("ingest", "executor")) {
+            assertThat(m.get(ConfigMap.class, PREFIX + component).getData()).as("grants seen by %s", component)
+                    .containsEntry("FOLLOWUP_GRANTS_WEBHOOKSECRETS_SHARED", "acme,globex")
+                    .containsEntry("FOLLOWUP_GRANTS_WEBHOOKSECRETS_GLOBEXCRM", "globex")
+                    .containsEntry("FOLLOWUP_GRANTS_MAILBOXES_SALES", "acme")
+                    .containsEntry("FOLLOWUP_GRANTS_MAILBOXES_GLOBEXSALES", "globex")
+                    .containsEntry("FOLLOWUP_WEBHOOKS_ALLOWEDTARGETS", "10.20.0.0/16,crm.crm.svc.cluster.local");
+        }
+        assertThat(m.get(ConfigMap.class, PREFIX + "scheduler").getData()).doesNotContainKey("FOLLOWUP_GRANTS_WEBHOOKSECRETS_SHARED");
+        Container sms = m.get(Deployment.class, PREFIX + "executor-sms").getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(sms.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("FOLLOWUP_EXECUTOR_SECRETS_GLOBEXCRM");
+            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("globex-followup");
+            assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("crm-signing-secret");
+        });
+        assertThat(sms.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("FOLLOWUP_EXECUTOR_MAILBOXES_GLOBEXSALES_PASSWORD");
+            assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("imap-password");
+        });
+        Container ingest = m.get(Deployment.class, PREFIX + "ingest").getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(ingest.getEnv()).as("ingest needs the grants, never the secrets")
+                .noneMatch(e -> e.getName().startsWith("FOLLOWUP_EXECUTOR_"));
+        assertThat(m.get(ConfigMap.class, PREFIX + "executor").getData()).as("production allows no internal target by default")
+                .isNotNull();
+        assertThat(RenderedChart.DEFAULTS.manifests().get(ConfigMap.class, PREFIX + "executor").getData())
+                .doesNotContainKey("FOLLOWUP_WEBHOOKS_ALLOWEDTARGETS");
+    }
+
+    @Test
     void minimalRunsOnePodPerServiceAndNothingOptional() {
         KubernetesManifests m = RenderedChart.MINIMAL.manifests();
 

@@ -73,11 +73,14 @@ followup.dev/channel: {{ .channel }}
 {{- if hasPrefix "SASL_" .Values.kafka.securityProtocol -}}true{{- end -}}
 {{- end -}}
 
-{{/* Environment variables of every service: JVM options, Kafka credentials from their Secret. Call with (dict "ctx" $ "jvmOptions" "..."). */}}
+{{/* Environment variables of every service: JVM options, Kafka credentials from their Secret (the service's own,
+     kafka.services.<service>.existingSecret, so each service is its own Kafka principal; else the shared one).
+     Call with (dict "ctx" $ "service" "ingest" "jvmOptions" "..."). */}}
 {{- define "followup.commonEnv" -}}
 - name: JAVA_TOOL_OPTIONS
   value: {{ trim (printf "%s %s" .ctx.Values.common.jvmOptions (default "" .jvmOptions)) | quote }}
-{{- $secret := include "followup.kafkaSecretName" .ctx }}
+{{- $own := (index .ctx.Values.kafka.services .service).existingSecret }}
+{{- $secret := $own | default (include "followup.kafkaSecretName" .ctx) }}
 {{- if and (include "followup.kafkaSasl" .ctx) $secret }}
 - name: SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG
   valueFrom:

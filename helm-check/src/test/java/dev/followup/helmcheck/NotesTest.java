@@ -20,6 +20,7 @@ class NotesTest {
                 .contains("http://localhost:8080/v1/leads")
                 .contains("http://localhost:8081/v1/queue")
                 .contains("--topic followup.receipts.v1")
-                .contains("no API keys are configured");
+                .contains("no API keys are configured")
+                .contains("ingest User:followup-ingest, scheduler User:followup-scheduler, executor User:followup-executor");
     }
 }

@@ -158,6 +158,21 @@ class ValuesSetsTest {
     }
 
     @Test
+    void eachServiceMayLogInToKafkaAsItsOwnPrincipal() {
+        KubernetesManifests m = RenderedChart.FULL.manifests();
+
+        Container executor = m.get(Deployment.class, PREFIX + "executor-email").getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container ingest = m.get(Deployment.class, PREFIX + "ingest").getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(jaasSecretOf(executor)).isEqualTo("kafka-credentials-executor");
+        assertThat(jaasSecretOf(ingest)).as("no secret of its own: the shared one").isEqualTo("kafka-credentials");
+    }
+
+    private static String jaasSecretOf(Container c) {
+        return c.getEnv().stream().filter(e -> e.getName().equals("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"))
+                .findFirst().orElseThrow().getValueFrom().getSecretKeyRef().getName();
+    }
+
+    @Test
     void minimalRunsOnePodPerServiceAndNothingOptional() {
         KubernetesManifests m = RenderedChart.MINIMAL.manifests();
 

@@ -17,12 +17,12 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 /**
  * The typed properties of the tenant boundary as the service binds them at startup: what an operator sets (in YAML
  * or as environment variables, as the Helm chart does), and the mistakes that stop the service with a message
- * naming the property.
+ * naming the property: webhook allow-list, grants, and the JWT issuer, audience and tenants.
  */
 class StartupPropertiesTest {
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties({WebhookProperties.class, GrantProperties.class})
+    @EnableConfigurationProperties({WebhookProperties.class, GrantProperties.class, AuthProperties.class})
     static class Bound {
     }
 
@@ -87,5 +87,51 @@ class StartupPropertiesTest {
     void aGrantToSomethingThatIsNotATenantIdStopsStartupNamingIt() {
         runner.withPropertyValues("followup.grants.mailboxes.sales=acme,a:b").run(context ->
                 assertThat(failure(context)).contains("followup.grants.mailboxes.sales[] 'a:b'"));
+    }
+
+    @Test
+    void jwtWithoutAnAudienceStopsStartupNamingTheProperty() {
+        runner.withPropertyValues("followup.auth.tenants=acme", "followup.auth.jwt.public-key-location=file:key.pem",
+                "followup.auth.jwt.issuer-uri=https://idp.example.test/").run(context ->
+                assertThat(failure(context)).contains("followup.auth.jwt.audience is required"));
+        runner.withPropertyValues("followup.auth.tenants=acme",
+                "followup.auth.jwt.issuer-uri=https://idp.example.test/").run(context ->
+                assertThat(failure(context)).contains("followup.auth.jwt.audience is required"));
+    }
+
+    @Test
+    void jwtWithoutAnIssuerStopsStartupNamingTheProperty() {
+        runner.withPropertyValues("followup.auth.tenants=acme",
+                "followup.auth.jwt.jwk-set-uri=https://idp.example.test/jwks",
+                "followup.auth.jwt.audience=followup-ingest").run(context ->
+                assertThat(failure(context)).contains("followup.auth.jwt.issuer-uri is required"));
+        runner.withPropertyValues("followup.auth.tenants=acme", "followup.auth.jwt.public-key-location=file:key.pem",
+                "followup.auth.jwt.audience=followup-ingest").run(context ->
+                assertThat(failure(context)).contains("followup.auth.jwt.issuer-uri is required"));
+    }
+
+    @Test
+    void jwtWithNoTenantToNameStopsStartup() {
+        runner.withPropertyValues("followup.auth.jwt.issuer-uri=https://idp.example.test/",
+                "followup.auth.jwt.audience=followup-ingest").run(context ->
+                assertThat(failure(context)).contains("followup.auth.tenants: JWT is enabled but no tenant"));
+    }
+
+    @Test
+    void theConfiguredTenantsAreTheApiKeysTenantsAndTheExplicitList() {
+        runner.withPropertyValues("followup.auth.api-keys[0].tenant=acme", "followup.auth.api-keys[0].sha256=00",
+                "followup.auth.tenants=initech, globex", "followup.auth.jwt.issuer-uri=https://idp.example.test/",
+                "followup.auth.jwt.audience=followup-ingest").run(context -> {
+            AuthProperties auth = context.getBean(AuthProperties.class);
+            assertThat(auth.configuredTenants()).containsExactlyInAnyOrder("acme", "globex", "initech");
+            assertThat(auth.jwt().enabled()).isTrue();
+        });
+        runner.withPropertyValues("followup.auth.tenants=a:b").run(context ->
+                assertThat(failure(context)).contains("followup.auth.tenants[] 'a:b'"));
+    }
+
+    @Test
+    void withoutJwtNeitherIssuerNorAudienceIsNeeded() {
+        runner.run(context -> assertThat(context.getBean(AuthProperties.class).jwt().enabled()).isFalse());
     }
 }

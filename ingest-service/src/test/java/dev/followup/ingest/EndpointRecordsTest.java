@@ -52,6 +52,8 @@ class EndpointRecordsTest {
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry r) {
         r.add("spring.kafka.bootstrap-servers", TestKafka::bootstrap);
+        // the local profile grants the webhook secrets; this mailbox is acme's here
+        r.add("followup.grants.mailboxes.sales", () -> "acme");
     }
 
     @LocalServerPort
@@ -222,7 +224,7 @@ class EndpointRecordsTest {
                  "sendWindow":{"start":"08:00","end":"17:30"},"sendWindowAppliesToBookings":true,
                  "maxTasksPerMinute":10,"draftOnly":false,
                  "leadFollowUps":[{"delay":"15m","channel":"SMS"}],
-                 "channels":{"SMS":{"webhookUrl":"https://crm.example.com/hook","webhookSecretRef":"crm","sendEnabled":true}}}""");
+                 "channels":{"SMS":{"webhookUrl":"https://crm.example.com/hook","webhookSecretRef":"globex-crm","sendEnabled":true}}}""");
         ConsumerRecord<String, TenantSettings> rec = landed(r, Topics.TENANT_SETTINGS, TenantSettings.class);
         assertThat(rec.key()).isEqualTo("globex");
         TenantSettings s = rec.value();
@@ -238,7 +240,7 @@ class EndpointRecordsTest {
         assertThat(s.getDraftOnly()).isFalse();
         assertThat(s.getLeadFollowUps()).hasSize(1);
         assertThat(s.getLeadFollowUps().get(0).getChannel()).isEqualTo(Channel.SMS);
-        assertThat(s.getChannels().get("SMS").getWebhookSecretRef()).isEqualTo("crm");
+        assertThat(s.getChannels().get("SMS").getWebhookSecretRef()).isEqualTo("globex-crm");
         assertThat(s.getChannels().get("SMS").getSendEnabled()).isTrue();
         assertThat(s.getChannels().get("SMS").getMaxAttempts()).isEqualTo(5);
         // absent fields take the contract defaults
@@ -246,6 +248,21 @@ class EndpointRecordsTest {
         assertThat(s.getBookingFollowUps()).isEqualTo(defaults.getBookingFollowUps());
         assertThat(s.getMaxTasksPerDay()).isEqualTo(defaults.getMaxTasksPerDay());
         assertThat(s.getFailureAlertThreshold()).isEqualTo(defaults.getFailureAlertThreshold());
+    }
+
+    /** The local profile allows loopback (127.0.0.0/8, ::1/128, localhost), so local webhook receivers work. */
+    @Test
+    void loopbackWebhooksAreAcceptedWhereTheOperatorAllowsThem() {
+        for (String url : List.of("http://127.0.0.1:9000/x", "http://[::1]:9000/x", "http://localhost:9000/x")) {
+            Response r = api.json("PUT", "/v1/settings", IngestClient.ACME_KEY,
+                    "{\"channels\":{\"CALL\":{\"webhookUrl\":\"" + url + "\",\"webhookSecretRef\":\"local\"}}}");
+            TenantSettings s = landed(r, Topics.TENANT_SETTINGS, TenantSettings.class).value();
+            assertThat(s.getChannels().get("CALL").getWebhookUrl()).isEqualTo(url);
+        }
+        // the allow-list is for loopback only: a private address stays refused
+        Response lan = api.json("PUT", "/v1/settings", IngestClient.ACME_KEY,
+                "{\"channels\":{\"CALL\":{\"webhookUrl\":\"http://10.0.0.5/\"}}}");
+        assertThat(lan.status()).as(lan.toString()).isEqualTo(400);
     }
 
     @Test

@@ -31,8 +31,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Credentials and limits: API keys (hash per tenant), JWTs signed by a locally generated key pair, tenant isolation,
- * open and closed actuator endpoints, the per-tenant rate limit.
+ * Credentials and limits: API keys (hash per tenant), JWTs signed by a locally generated key pair (issuer, audience
+ * and tenant checked), tenant isolation, open and closed actuator endpoints, the per-tenant rate limit.
  */
 @WithKafka
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -41,6 +41,9 @@ class SecurityAndLimitsTest {
     static final String LIMITED_KEY = "limited-key-0123";
     static final KeyPair TRUSTED = rsa();
     static final KeyPair STRANGER = rsa();
+    /** A name that never resolves (RFC 6761): tokens are accepted only if no OIDC discovery is attempted for it. */
+    static final String ISSUER = "https://idp.example.test/realms/followup";
+    static final String AUDIENCE = "followup-ingest";
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) throws Exception {
@@ -60,6 +63,10 @@ class SecurityAndLimitsTest {
                 + "\n-----END PUBLIC KEY-----\n");
         r.add("followup.auth.jwt.public-key-location", () -> "file:" + pem.toAbsolutePath());
         r.add("followup.auth.jwt.tenant-claim", () -> "org");
+        r.add("followup.auth.jwt.issuer-uri", () -> ISSUER);
+        r.add("followup.auth.jwt.audience", () -> AUDIENCE);
+        // a tenant that calls with tokens only
+        r.add("followup.auth.tenants", () -> "initech");
     }
 
     static KeyPair rsa() {
@@ -73,8 +80,13 @@ class SecurityAndLimitsTest {
     }
 
     static String jwt(KeyPair keys, String tenant, Instant expires) throws Exception {
+        return jwt(keys, tenant, expires, ISSUER, List.of(AUDIENCE));
+    }
+
+    static String jwt(KeyPair keys, String tenant, Instant expires, String issuer, List<String> audience)
+            throws Exception {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject("svc-crm").issueTime(new Date())
-                .expirationTime(Date.from(expires));
+                .expirationTime(Date.from(expires)).issuer(issuer).audience(audience);
         if (tenant != null) {
             claims.claim("org", tenant);
         }
@@ -240,6 +252,43 @@ class SecurityAndLimitsTest {
         assertUnauthorized(api.json("POST", "/v1/leads", jwt(TRUSTED, "globex", Instant.now().minusSeconds(600)), LEAD));
         assertUnauthorized(api.json("POST", "/v1/leads", jwt(TRUSTED, "not a tenant!", Instant.now().plusSeconds(300)), LEAD));
         assertUnauthorized(api.json("POST", "/v1/leads", "a.b.c", LEAD));
+    }
+
+    @Test
+    void aJwtIssuedForAnotherAudienceIs401() throws Exception {
+        Instant later = Instant.now().plusSeconds(300);
+        assertUnauthorized(api.json("POST", "/v1/leads", jwt(TRUSTED, "globex", later, ISSUER, List.of("billing")),
+                LEAD));
+        assertUnauthorized(api.json("POST", "/v1/leads", jwt(TRUSTED, "globex", later, ISSUER, null), LEAD));
+        // one audience among several is enough
+        assertThat(api.json("POST", "/v1/leads", jwt(TRUSTED, "globex", later, ISSUER, List.of("billing", AUDIENCE)),
+                LEAD).status()).isEqualTo(202);
+    }
+
+    @Test
+    void aJwtFromAnotherIssuerIs401() throws Exception {
+        Instant later = Instant.now().plusSeconds(300);
+        assertUnauthorized(api.json("POST", "/v1/leads",
+                jwt(TRUSTED, "globex", later, "https://evil.example.test/", List.of(AUDIENCE)), LEAD));
+        assertUnauthorized(api.json("POST", "/v1/leads", jwt(TRUSTED, "globex", later, null, List.of(AUDIENCE)), LEAD));
+    }
+
+    @Test
+    void aJwtNamingATenantThisServiceDoesNotServeIs401WithoutEchoingIt() throws Exception {
+        Response r = api.json("POST", "/v1/leads", jwt(TRUSTED, "umbrella", Instant.now().plusSeconds(300)),
+                "{\"leadId\":\"lead-u\",\"name\":\"Ada\"}");
+        assertUnauthorized(r);
+        assertThat(r.text()).doesNotContain("umbrella");
+        assertThat(kafka.readAll(Topics.LEAD_EVENTS, LeadEvent.class, x -> x.key().startsWith("umbrella:"))).isEmpty();
+    }
+
+    @Test
+    void aJwtForATenantListedOnlyInFollowupAuthTenantsIsAccepted() throws Exception {
+        Response r = api.json("POST", "/v1/leads", jwt(TRUSTED, "initech", Instant.now().plusSeconds(300)),
+                "{\"leadId\":\"lead-i\",\"name\":\"Ada\"}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(202);
+        assertThat(kafka.awaitRecords(Topics.LEAD_EVENTS, LeadEvent.class, x -> x.key().equals("initech:lead-i"), 1,
+                Duration.ofSeconds(30))).hasSize(1);
     }
 
     @Test

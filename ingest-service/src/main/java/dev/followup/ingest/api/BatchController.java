@@ -184,7 +184,7 @@ public class BatchController {
             problems.add(JsonProblems.from(e));
             return null;
         }
-        problems.addAll(validation.problems(ids, body));
+        problems.addAll(validation.problems(tenant, ids, body));
         if (body instanceof Bodies.Scoped s && s.tenantId() != null && !s.tenantId().equals(tenant.id())) {
             problems.add(FieldProblem.of("tenantId", s.tenantId(),
                     "is not the caller's tenant: the tenant always comes from the credential"));

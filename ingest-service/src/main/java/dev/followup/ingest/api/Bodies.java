@@ -153,7 +153,8 @@ public final class Bodies {
     }
 
     public record ChannelBody(
-            @Size(max = 2048) @Pattern(regexp = "https?://[^\\s]+", message = "must be an absolute http(s) URL") String webhookUrl,
+            /* the SSRF rule (scheme, host, allowed targets) is RequestValidation's, through WebhookTargets */
+            @Size(max = 2048) String webhookUrl,
             @Id String webhookSecretRef,
             @Id String mailboxRef,
             Boolean sendEnabled,

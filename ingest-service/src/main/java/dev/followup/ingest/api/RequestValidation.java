@@ -1,6 +1,8 @@
 package dev.followup.ingest.api;
 
 import dev.followup.events.Identifiers;
+import dev.followup.events.TenantGrants;
+import dev.followup.events.WebhookTargets;
 import dev.followup.ingest.security.Tenant;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -15,8 +17,9 @@ import java.util.Map;
 
 /**
  * Checks a request as a whole: the ids in its path, its body (Bean Validation) and the rules the contract implies
- * across fields (the body's tenant is the caller's, event times are not in the future). Every problem is reported
- * at once.
+ * across fields (the body's tenant is the caller's, event times are not in the future) or with the caller's tenant
+ * (settings name webhook targets the operator allows and references granted to that tenant). Every problem is
+ * reported at once.
  */
 public class RequestValidation {
 
@@ -25,10 +28,14 @@ public class RequestValidation {
 
     private final Validator validator;
     private final Clock clock;
+    private final WebhookTargets webhookTargets;
+    private final TenantGrants grants;
 
-    public RequestValidation(Validator validator, Clock clock) {
+    public RequestValidation(Validator validator, Clock clock, WebhookTargets webhookTargets, TenantGrants grants) {
         this.validator = validator;
         this.clock = clock;
+        this.webhookTargets = webhookTargets;
+        this.grants = grants;
     }
 
     /** Ordered id fields of a path, e.g. {@code ids("leadId", leadId)}. */
@@ -45,7 +52,7 @@ public class RequestValidation {
      * @throws TenantMismatchException   403: the body names another tenant
      */
     public void check(Tenant tenant, Map<String, String> pathIds, Object body) {
-        List<FieldProblem> problems = problems(pathIds, body);
+        List<FieldProblem> problems = problems(tenant, pathIds, body);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
@@ -54,7 +61,7 @@ public class RequestValidation {
         }
     }
 
-    List<FieldProblem> problems(Map<String, String> pathIds, Object body) {
+    List<FieldProblem> problems(Tenant tenant, Map<String, String> pathIds, Object body) {
         List<FieldProblem> problems = new ArrayList<>();
         pathIds.forEach((name, value) -> {
             if (!Identifiers.isValid(value)) {
@@ -76,6 +83,41 @@ public class RequestValidation {
                 problems.add(FieldProblem.of("occurredAt", timed.occurredAt(),
                         "must not be in the future (more than " + MAX_FUTURE_SKEW.toMinutes() + " minutes ahead)"));
             }
+        }
+        if (body instanceof Bodies.SettingsBody settings && settings.channels() != null) {
+            settings.channels().forEach((channel, c) -> {
+                if (c != null) {
+                    problems.addAll(channelProblems(tenant, "channels[" + channel + "].", c));
+                }
+            });
+        }
+        return problems;
+    }
+
+    /**
+     * The tenant boundary of a channel: its webhook may only reach targets the operator allows (no SSRF into the
+     * cluster), and it may only name secret and mailbox references granted to the caller's tenant. A reference that
+     * is not granted reads exactly like one that does not exist.
+     */
+    private List<FieldProblem> channelProblems(Tenant tenant, String prefix, Bodies.ChannelBody c) {
+        List<FieldProblem> problems = new ArrayList<>();
+        String url = c.webhookUrl();
+        if (url != null) {
+            webhookTargets.problemWith(url).ifPresent(problem -> problems.add(url.contains("@")
+                    // user information may hold a password: a URL that may carry one is never echoed
+                    ? FieldProblem.redacted(prefix + "webhookUrl", problem)
+                    : FieldProblem.of(prefix + "webhookUrl", url, problem)));
+        }
+        // an invalid identifier is already reported by Bean Validation
+        String secretRef = c.webhookSecretRef();
+        if (Identifiers.isValid(secretRef) && !grants.mayUseWebhookSecret(tenant.id(), secretRef)) {
+            problems.add(FieldProblem.of(prefix + "webhookSecretRef", secretRef,
+                    TenantGrants.unusable("webhookSecretRef", secretRef)));
+        }
+        String mailboxRef = c.mailboxRef();
+        if (Identifiers.isValid(mailboxRef) && !grants.mayUseMailbox(tenant.id(), mailboxRef)) {
+            problems.add(FieldProblem.of(prefix + "mailboxRef", mailboxRef,
+                    TenantGrants.unusable("mailboxRef", mailboxRef)));
         }
         return problems;
     }

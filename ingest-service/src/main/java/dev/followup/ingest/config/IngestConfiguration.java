@@ -1,6 +1,8 @@
 package dev.followup.ingest.config;
 
+import dev.followup.events.TenantGrants;
 import dev.followup.events.Topics;
+import dev.followup.events.WebhookTargets;
 import dev.followup.events.v1.SequenceDefinition;
 import dev.followup.events.v1.TenantSettings;
 import dev.followup.ingest.api.BodySizeLimitFilter;
@@ -18,6 +20,8 @@ import jakarta.validation.Validator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -34,8 +38,11 @@ import tools.jackson.databind.type.LogicalType;
 
 /** Wiring of the ingest service: publisher, views, request pipeline, limits. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({IngestProperties.class, AuthProperties.class})
+@EnableConfigurationProperties({IngestProperties.class, AuthProperties.class, WebhookProperties.class,
+        GrantProperties.class})
 public class IngestConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestConfiguration.class);
 
     /** The one clock at the edge: request times come from here. */
     @Bean
@@ -97,9 +104,26 @@ public class IngestConfiguration {
         return new IdempotencyCache(properties.idempotency());
     }
 
+    /** The SSRF rule for the webhook URLs that settings name, with the operator's exceptions. */
     @Bean
-    RequestValidation requestValidation(Validator validator, Clock clock) {
-        return new RequestValidation(validator, clock);
+    WebhookTargets webhookTargets(WebhookProperties properties) {
+        log.atInfo().setMessage("webhooks.allowed-targets").addKeyValue("allowed", properties.allowedTargets()).log();
+        return properties.targets();
+    }
+
+    /** Which tenant may name which secret and mailbox reference (tenant lists only: no secret is configured here). */
+    @Bean
+    TenantGrants tenantGrants(GrantProperties properties) {
+        TenantGrants grants = properties.grants();
+        log.atInfo().setMessage("grants.loaded").addKeyValue("webhookSecrets", grants.webhookSecretGrants())
+                .addKeyValue("mailboxes", grants.mailboxGrants()).log();
+        return grants;
+    }
+
+    @Bean
+    RequestValidation requestValidation(Validator validator, Clock clock, WebhookTargets webhookTargets,
+            TenantGrants grants) {
+        return new RequestValidation(validator, clock, webhookTargets, grants);
     }
 
     @Bean

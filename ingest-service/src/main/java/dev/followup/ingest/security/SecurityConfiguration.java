@@ -14,9 +14,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.converter.RsaKeyConverters;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.core.OAuth2TokenValidator;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
@@ -74,7 +72,11 @@ public class SecurityConfiguration {
         return new TenantAuthenticationManager(properties, jwtDecoder(properties, resources));
     }
 
-    /** The OIDC/JWT decoder, only when {@code followup.auth.jwt.*} names an issuer, a JWK set or a public key. */
+    /**
+     * The OIDC/JWT decoder, only when {@code followup.auth.jwt.*} names an issuer, a JWK set or a public key. The keys
+     * come from the public key, else the JWK set, else the issuer's discovery document: an issuer set next to a key
+     * source is used to check tokens only, so no discovery is fetched. The issuer and the audience are always checked.
+     */
     static JwtDecoder jwtDecoder(AuthProperties properties, ResourceLoader resources) throws IOException {
         AuthProperties.Jwt jwt = properties.jwt();
         if (!jwt.enabled()) {
@@ -91,14 +93,9 @@ public class SecurityConfiguration {
         } else {
             decoder = NimbusJwtDecoder.withIssuerLocation(jwt.issuerUri()).build();
         }
-        OAuth2TokenValidator<Jwt> validator = jwt.issuerUri() != null && !jwt.issuerUri().isBlank()
-                ? JwtValidators.createDefaultWithIssuer(jwt.issuerUri()) : JwtValidators.createDefault();
-        if (jwt.audience() != null && !jwt.audience().isBlank()) {
-            validator = new DelegatingOAuth2TokenValidator<>(validator,
-                    new JwtClaimValidator<java.util.List<String>>("aud",
-                            aud -> aud != null && aud.contains(jwt.audience())));
-        }
-        decoder.setJwtValidator(validator);
+        // AuthProperties.Jwt requires both when JWT is enabled
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                JwtValidators.createDefaultWithIssuer(jwt.issuerUri()), new JwtAudienceValidator(jwt.audience())));
         return decoder;
     }
 }

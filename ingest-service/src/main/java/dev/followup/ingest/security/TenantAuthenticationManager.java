@@ -8,6 +8,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
@@ -20,16 +23,20 @@ import org.springframework.security.oauth2.server.resource.authentication.Bearer
 /**
  * Turns a bearer token into a {@link TenantAuthentication}: first as an API key (its SHA-256 compared in constant
  * time with every configured hash), then, if a JWT decoder is configured and the token looks like a JWT, as a signed
- * token whose tenant claim names the tenant. The token itself is never logged or kept.
+ * token whose tenant claim names a tenant of this service (an API key's tenant or one of
+ * {@code followup.auth.tenants}). The token itself is never logged or kept.
  */
 public class TenantAuthenticationManager implements AuthenticationManager {
 
     private record KeyHash(Tenant tenant, byte[] sha256) {
     }
 
+    private static final Logger log = LoggerFactory.getLogger(TenantAuthenticationManager.class);
+
     private final List<KeyHash> keys;
     private final JwtDecoder jwtDecoder;
     private final String tenantClaim;
+    private final Set<String> tenants;
 
     public TenantAuthenticationManager(AuthProperties properties, JwtDecoder jwtDecoder) {
         this.keys = properties.apiKeys().stream().map(k -> {
@@ -42,6 +49,7 @@ public class TenantAuthenticationManager implements AuthenticationManager {
         }).toList();
         this.jwtDecoder = jwtDecoder;
         this.tenantClaim = properties.jwt().tenantClaim();
+        this.tenants = properties.configuredTenants();
     }
 
     /** Hex SHA-256 of an API key, the form in which keys are configured. */
@@ -90,6 +98,14 @@ public class TenantAuthenticationManager implements AuthenticationManager {
         Object claim = jwt.getClaims().get(tenantClaim);
         if (!(claim instanceof String tenant) || !Identifiers.isValid(tenant)) {
             throw new InvalidBearerTokenException("The token carries no valid '" + tenantClaim + "' claim");
+        }
+        if (!tenants.contains(tenant)) {
+            // a token the identity provider signed for a tenant this service does not serve: most likely a missing
+            // followup.auth.tenants entry, so the (valid, signed) tenant id is logged for the operator
+            log.atInfo().setMessage("auth.rejected").addKeyValue("reason", "tenant-not-configured")
+                    .addKeyValue("tenant", tenant).log();
+            throw new InvalidBearerTokenException(
+                    "The token's '" + tenantClaim + "' claim names no tenant of this service");
         }
         return new TenantAuthentication(new Tenant(tenant), "jwt");
     }

@@ -213,7 +213,7 @@ class TenantBoundaryIntegrationTest {
             Receipt receipt = awaitReceipt(kafka, "ssrf-" + host);
             assertThat(receipt.getStatus()).as(host).isEqualTo(ReceiptStatus.FAILED);
             assertThat(receipt.getAttempt()).as("permanent: " + host).isEqualTo(1);
-            assertThat(receipt.getError()).as(host).isEqualTo("channels.SMS.webhookUrl " + WebhookTargets.REFUSED);
+            assertThat(receipt.getError()).as(host).isEqualTo("channels[SMS].webhookUrl " + WebhookTargets.REFUSED);
         }
         assertThat(resolved).containsAll(hosts);
     }

@@ -110,7 +110,7 @@ public final class WebhookDraftPoster implements DraftProvider, AutoCloseable {
 
     @Override
     public DraftResult draft(DueTask task, RenderedDraft content, ChannelSettings channel) {
-        String field = "channels." + task.getChannel() + ".webhookUrl";
+        String field = "channels[" + task.getChannel() + "].webhookUrl"; // as the API names it
         String url = channel.getWebhookUrl();
         targets.problemWith(url).ifPresent(problem -> {
             throw ProviderFailure.permanent(field + " " + problem);

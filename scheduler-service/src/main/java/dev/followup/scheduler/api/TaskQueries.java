@@ -178,9 +178,9 @@ public class TaskQueries {
 
     private String tenantZone(String tenantId) {
         try {
-            TenantSettings settings = this.<String, TenantSettings>store(SchedulerTopology.TENANT_SETTINGS_STORE)
-                    .get(tenantId);
-            return settings != null && settings.getTimezone() != null ? settings.getTimezone() : "UTC";
+            TenantSettings settings = SchedulerTopology.settingsOf(
+                    this.<String, TenantSettings>store(SchedulerTopology.TENANT_SETTINGS_STORE), tenantId);
+            return settings.getTimezone() != null ? settings.getTimezone() : "UTC";
         } catch (RuntimeException e) {
             return "UTC";
         }

@@ -25,11 +25,15 @@ public class ApiKeyFilter extends OncePerRequestFilter {
     /** Request attribute holding the caller's tenant id. */
     public static final String TENANT_ATTRIBUTE = "followup.tenant";
 
-    private final List<AuthProperties.ApiKey> keys;
+    private record KeyHash(String tenant, byte[] sha256) {
+    }
 
+    private final List<KeyHash> keys;
+
+    /** The hashes are well-formed here: {@link AuthProperties} refuses any other at start. */
     public ApiKeyFilter(AuthProperties properties) {
         this.keys = properties.apiKeys().stream()
-                .map(k -> new AuthProperties.ApiKey(k.tenant(), k.sha256() == null ? "" : k.sha256().toLowerCase(Locale.ROOT)))
+                .map(k -> new KeyHash(k.tenant(), HexFormat.of().parseHex(k.sha256().toLowerCase(Locale.ROOT))))
                 .toList();
     }
 
@@ -70,14 +74,8 @@ public class ApiKeyFilter extends OncePerRequestFilter {
         }
         byte[] hash = sha256(header.substring(7).strip());
         String tenant = null;
-        for (AuthProperties.ApiKey key : keys) {
-            byte[] expected;
-            try {
-                expected = HexFormat.of().parseHex(key.sha256());
-            } catch (IllegalArgumentException e) {
-                continue;
-            }
-            if (MessageDigest.isEqual(hash, expected)) {
+        for (KeyHash key : keys) {
+            if (MessageDigest.isEqual(hash, key.sha256())) {
                 tenant = key.tenant();
             }
         }

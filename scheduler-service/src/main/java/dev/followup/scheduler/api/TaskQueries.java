@@ -136,7 +136,8 @@ public class TaskQueries {
 
     /**
      * The tenant's latest receipts across all instances, optionally of one channel and status; failures (FAILED,
-     * DEAD) first when asked, then newest first. Read from the leads' journeys, so a scan of the tenant's journeys.
+     * DEAD) first when asked, then newest first. Read from the leads' journeys, so a scan of the tenant's journeys;
+     * only the first {@code limit} are held while it runs ({@link TopK}), whatever the tenant's history.
      */
     public List<ReceiptView> receipts(String tenantId, String channel, String status, int limit, boolean failuresFirst,
             boolean localOnly, String authorization) {
@@ -144,7 +145,7 @@ public class TaskQueries {
         if (failuresFirst) {
             order = Comparator.comparing((ReceiptView r) -> !r.failed()).thenComparing(order);
         }
-        List<ReceiptView> out = new ArrayList<>();
+        TopK<ReceiptView> out = new TopK<>(limit, order);
         ReadOnlyKeyValueStore<String, byte[]> store = store(SchedulerTopology.JOURNEY_STORE);
         String prefix = tenantId + ":";
         try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, new StringSerializer())) {
@@ -155,7 +156,7 @@ public class TaskQueries {
                 }
                 JourneyEntry e = JourneyReader.entry(kv.value);
                 if ((channel == null || channel.equals(e.channel())) && (status == null || status.equals(e.status()))) {
-                    out.add(ReceiptView.of(kv.key.substring(prefix.length(), kv.key.indexOf('/')), e));
+                    out.offer(ReceiptView.of(kv.key.substring(prefix.length(), kv.key.indexOf('/')), e));
                 }
             }
         }
@@ -168,12 +169,13 @@ public class TaskQueries {
                         .header("Authorization", authorization).header(LOCAL_ONLY, "true")
                         .retrieve().body(ReceiptView[].class);
                 if (remote != null) {
-                    out.addAll(List.of(remote));
+                    for (ReceiptView r : remote) {
+                        out.offer(r);
+                    }
                 }
             }
         }
-        out.sort(order);
-        return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
+        return out.toList();
     }
 
     private String tenantZone(String tenantId) {

@@ -37,14 +37,16 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
-import org.springframework.web.client.RestClient;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
  * Interactive queries over the scheduler's stores. Keys hosted on another instance are answered by that instance:
  * a lead's tasks are forwarded to the partition's active host; a task by id (whose partition the id does not tell)
- * and the queue summary ask every instance. Forwarded requests carry the caller's Authorization header and
- * {@value #LOCAL_ONLY} so the receiver answers from its own stores only.
+ * and the queue summary ask every instance. Forwarded requests ({@link PeerClient}) carry an internal credential for
+ * the caller's tenant, never the caller's key, and {@value #LOCAL_ONLY} so the receiver answers from its own stores
+ * only (it honours that header on such verified calls only).
  */
 public class TaskQueries {
 
@@ -52,15 +54,15 @@ public class TaskQueries {
 
     private final SchedulerStreams streams;
     private final Clock clock;
-    private final RestClient http;
+    private final PeerClient peers;
 
-    public TaskQueries(SchedulerStreams streams, Clock clock, RestClient http) {
+    public TaskQueries(SchedulerStreams streams, Clock clock, PeerClient peers) {
         this.streams = streams;
         this.clock = clock;
-        this.http = http;
+        this.peers = peers;
     }
 
-    public Optional<TaskView> task(String tenantId, String taskId, boolean localOnly, String authorization) {
+    public Optional<TaskView> task(String tenantId, String taskId, boolean localOnly) {
         ScheduledTask local = store(SchedulerTopology.TASKS_STORE).get(taskId) instanceof ScheduledTask t ? t : null;
         if (local != null) {
             return local.tenantId().equals(tenantId) ? Optional.of(TaskView.of(local)) : Optional.empty();
@@ -69,8 +71,7 @@ public class TaskQueries {
             return Optional.empty();
         }
         for (HostInfo host : otherHosts()) {
-            TaskView remote = http.get().uri(url(host, "/v1/tasks/" + taskId))
-                    .header("Authorization", authorization).header(LOCAL_ONLY, "true")
+            TaskView remote = peers.get(host, tenantId, "/v1/tasks/" + taskId)
                     .exchange((request, response) -> response.getStatusCode().value() == 200
                             ? response.bodyTo(TaskView.class) : null);
             if (remote != null) {
@@ -80,13 +81,11 @@ public class TaskQueries {
         return Optional.empty();
     }
 
-    public List<TaskView> leadTasks(String tenantId, String leadId, boolean localOnly, String authorization) {
+    public List<TaskView> leadTasks(String tenantId, String leadId, boolean localOnly) {
         String key = LeadKey.of(tenantId, leadId).toString();
         Optional<HostInfo> owner = localOnly ? Optional.empty() : remoteOwner(key);
         if (owner.isPresent()) {
-            return http.get().uri(url(owner.get(), "/v1/leads/" + leadId + "/tasks"))
-                    .header("Authorization", authorization).header(LOCAL_ONLY, "true")
-                    .retrieve().body(new ParameterizedTypeReference<List<TaskView>>() {
+            return peers.get(owner.get(), tenantId, "/v1/leads/" + leadId + "/tasks").retrieve().body(new ParameterizedTypeReference<List<TaskView>>() {
                     });
         }
         List<TaskView> out = new ArrayList<>();
@@ -99,13 +98,11 @@ public class TaskQueries {
     }
 
     /** The lead's latest enrollment in each sequence, from the instance owning the lead's partition. */
-    public List<EnrollmentView> leadEnrollments(String tenantId, String leadId, boolean localOnly, String authorization) {
+    public List<EnrollmentView> leadEnrollments(String tenantId, String leadId, boolean localOnly) {
         String key = LeadKey.of(tenantId, leadId).toString();
         Optional<HostInfo> owner = localOnly ? Optional.empty() : remoteOwner(key);
         if (owner.isPresent()) {
-            return http.get().uri(url(owner.get(), "/v1/leads/" + leadId + "/enrollments"))
-                    .header("Authorization", authorization).header(LOCAL_ONLY, "true")
-                    .retrieve().body(new ParameterizedTypeReference<List<EnrollmentView>>() {
+            return peers.get(owner.get(), tenantId, "/v1/leads/" + leadId + "/enrollments").retrieve().body(new ParameterizedTypeReference<List<EnrollmentView>>() {
                     });
         }
         ReadOnlyKeyValueStore<String, Enrollment> store = store(SchedulerTopology.ENROLLMENTS_STORE);
@@ -119,13 +116,11 @@ public class TaskQueries {
     }
 
     /** The lead's journey, from the instance owning the lead's partition. */
-    public JourneyView journey(String tenantId, String leadId, boolean localOnly, String authorization) {
+    public JourneyView journey(String tenantId, String leadId, boolean localOnly) {
         String key = LeadKey.of(tenantId, leadId).toString();
         Optional<HostInfo> owner = localOnly ? Optional.empty() : remoteOwner(key);
         if (owner.isPresent()) {
-            return http.get().uri(url(owner.get(), "/v1/leads/" + leadId + "/journey"))
-                    .header("Authorization", authorization).header(LOCAL_ONLY, "true")
-                    .retrieve().body(JourneyView.class);
+            return peers.get(owner.get(), tenantId, "/v1/leads/" + leadId + "/journey").retrieve().body(JourneyView.class);
         }
         List<JourneyEntry> entries = JourneyReader.read(store(SchedulerTopology.JOURNEY_STORE),
                 store(SchedulerTopology.LEAD_TASKS_STORE), store(SchedulerTopology.TASKS_STORE), key);
@@ -140,7 +135,7 @@ public class TaskQueries {
      * only the first {@code limit} are held while it runs ({@link TopK}), whatever the tenant's history.
      */
     public List<ReceiptView> receipts(String tenantId, String channel, String status, int limit, boolean failuresFirst,
-            boolean localOnly, String authorization) {
+            boolean localOnly) {
         Comparator<ReceiptView> order = Comparator.comparing(ReceiptView::completedAt).reversed();
         if (failuresFirst) {
             order = Comparator.comparing((ReceiptView r) -> !r.failed()).thenComparing(order);
@@ -161,13 +156,18 @@ public class TaskQueries {
             }
         }
         if (!localOnly) {
+            MultiValueMap<String, String> query = new LinkedMultiValueMap<>();
+            query.add("limit", Integer.toString(limit));
+            query.add("failuresFirst", Boolean.toString(failuresFirst));
+            if (channel != null) {
+                query.add("channel", channel);
+            }
+            if (status != null) {
+                query.add("status", status);
+            }
             for (HostInfo host : otherHosts()) {
-                ReceiptView[] remote = http.get().uri(url(host, "/v1/receipts"), b -> b.queryParam("limit", limit)
-                                .queryParam("failuresFirst", failuresFirst)
-                                .queryParamIfPresent("channel", Optional.ofNullable(channel))
-                                .queryParamIfPresent("status", Optional.ofNullable(status)).build())
-                        .header("Authorization", authorization).header(LOCAL_ONLY, "true")
-                        .retrieve().body(ReceiptView[].class);
+                ReceiptView[] remote = peers.get(host, tenantId, "/v1/receipts", query).retrieve()
+                        .body(ReceiptView[].class);
                 if (remote != null) {
                     for (ReceiptView r : remote) {
                         out.offer(r);
@@ -188,7 +188,7 @@ public class TaskQueries {
         }
     }
 
-    public QueueView queue(String tenantId, boolean localOnly, String authorization) {
+    public QueueView queue(String tenantId, boolean localOnly) {
         Instant now = clock.instant();
         Map<String, Long> pending = new LinkedHashMap<>();
         for (Channel channel : Channel.values()) {
@@ -227,8 +227,7 @@ public class TaskQueries {
         }
         if (!localOnly) {
             for (HostInfo host : otherHosts()) {
-                QueueView remote = http.get().uri(url(host, "/v1/queue")).header("Authorization", authorization)
-                        .header(LOCAL_ONLY, "true").retrieve().body(QueueView.class);
+                QueueView remote = peers.get(host, tenantId, "/v1/queue").retrieve().body(QueueView.class);
                 if (remote == null) {
                     continue;
                 }
@@ -276,10 +275,6 @@ public class TaskQueries {
 
     private KafkaStreams kafkaStreams() {
         return streams.kafkaStreams();
-    }
-
-    private static String url(HostInfo host, String path) {
-        return "http://" + host.host() + ":" + host.port() + path;
     }
 
     private static ResponseStatusException unavailable() {

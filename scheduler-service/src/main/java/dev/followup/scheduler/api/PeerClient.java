@@ -29,10 +29,24 @@ public class PeerClient {
 
     /** @param credential null when no secret is configured (a single instance) */
     public PeerClient(RestClient http, String scheme, InternalCredential credential, Clock clock) {
-        this.http = http;
+        this.http = http.mutate().defaultStatusHandler(status -> status.value() == 401, (request, response) -> {
+            throw refused(request.getURI());
+        }).build();
         this.scheme = scheme;
         this.credential = credential;
         this.clock = clock;
+    }
+
+    /**
+     * The other instance refused the credential (its secret differs, or the clocks are more than max-age apart):
+     * logged as an error, a 503 for the caller.
+     */
+    static ResponseStatusException refused(URI uri) {
+        log.atError().setMessage("query.forward_rejected").addKeyValue("host", uri.getHost() + ":" + uri.getPort())
+                .addKeyValue("reason", "the other instance answered 401 to the internal credential (same "
+                        + "followup.scheduler.internal-auth.secret everywhere? clocks in step?)").log();
+        return new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
+                "the scheduler instance holding this data refused this instance's internal credential");
     }
 
     public RestClient.RequestHeadersSpec<?> get(HostInfo host, String tenant, String path) {

@@ -72,8 +72,12 @@ public class TaskQueries {
         }
         for (HostInfo host : otherHosts()) {
             TaskView remote = peers.get(host, tenantId, "/v1/tasks/" + taskId)
-                    .exchange((request, response) -> response.getStatusCode().value() == 200
-                            ? response.bodyTo(TaskView.class) : null);
+                    .exchange((request, response) -> {
+                        if (response.getStatusCode().value() == 401) {
+                            throw PeerClient.refused(request.getURI());
+                        }
+                        return response.getStatusCode().value() == 200 ? response.bodyTo(TaskView.class) : null;
+                    });
             if (remote != null) {
                 return Optional.of(remote);
             }

@@ -50,7 +50,8 @@ class PeerClientTest {
             }
             byte[] body = "[]".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
+            exchange.sendResponseHeaders(exchange.getRequestURI().getPath().equals("/v1/refused") ? 401 : 200,
+                    body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
@@ -89,6 +90,17 @@ class PeerClientTest {
             assertThat(credential.verifies(header, "globex", "GET", r.uri().getRawPath() + "?" + r.uri().getRawQuery(),
                     NOW)).isFalse();
         });
+    }
+
+    @Test
+    void aPeerRefusingTheCredentialIsA503ForTheCaller() {
+        PeerClient client = new PeerClient(RestClient.create(), "http", credential, CLOCK);
+
+        assertThatThrownBy(() -> client.get(host(), "acme", "/v1/refused").retrieve().body(String.class))
+                .isInstanceOfSatisfying(ResponseStatusException.class, e -> {
+                    assertThat(e.getStatusCode().value()).isEqualTo(503);
+                    assertThat(e.getReason()).contains("refused this instance's internal credential");
+                });
     }
 
     @Test

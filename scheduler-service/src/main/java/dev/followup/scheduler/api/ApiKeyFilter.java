@@ -8,15 +8,21 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * {@code Authorization: Bearer <api key>} on every route of the API port but liveness, readiness and info (so a new
  * route or actuator endpoint cannot slip in open): the key's SHA-256 is compared (in constant time) with the
- * configured hashes, and the request carries the key's tenant from then on. Anything else is a 401 problem. On a
+ * configured hashes, and the request carries the key's tenant from then on. Anything else is a 401 problem. A call
+ * forwarded by another scheduler instance carries {@value InternalCredential#HEADER} instead: its tenant
+ * ({@value InternalCredential#TENANT_HEADER}) is taken only when that credential verifies for this very call; a
+ * request with the header that does not verify is a 401 whatever else it carries. On a
  * separate management port ({@code management.server.port}) this filter is not installed, so Prometheus scrapes
  * there without a key, as for ingest.
  */
@@ -24,13 +30,29 @@ public class ApiKeyFilter extends OncePerRequestFilter {
 
     /** Request attribute holding the caller's tenant id. */
     public static final String TENANT_ATTRIBUTE = "followup.tenant";
+    /** Request attribute, {@code true} on a call forwarded by another instance (its credential verified). */
+    public static final String INTERNAL_ATTRIBUTE = "followup.internal";
 
-    private final List<AuthProperties.ApiKey> keys;
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
 
-    public ApiKeyFilter(AuthProperties properties) {
+    private record KeyHash(String tenant, byte[] sha256) {
+    }
+
+    private final List<KeyHash> keys;
+    private final InternalCredential internal;
+    private final Clock clock;
+
+    /**
+     * The hashes are well-formed here: {@link AuthProperties} refuses any other at start.
+     *
+     * @param internal null without an internal secret: then no forwarded call is accepted
+     */
+    public ApiKeyFilter(AuthProperties properties, InternalCredential internal, Clock clock) {
         this.keys = properties.apiKeys().stream()
-                .map(k -> new AuthProperties.ApiKey(k.tenant(), k.sha256() == null ? "" : k.sha256().toLowerCase(Locale.ROOT)))
+                .map(k -> new KeyHash(k.tenant(), HexFormat.of().parseHex(k.sha256().toLowerCase(Locale.ROOT))))
                 .toList();
+        this.internal = internal;
+        this.clock = clock;
     }
 
     @Override
@@ -63,6 +85,22 @@ public class ApiKeyFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        String forwarded = request.getHeader(InternalCredential.HEADER);
+        if (forwarded != null) {
+            String tenant = request.getHeader(InternalCredential.TENANT_HEADER);
+            String call = request.getRequestURI() + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+            if (internal == null || !internal.verifies(forwarded, tenant, request.getMethod(), call, clock.instant())) {
+                log.atWarn().setMessage("query.internal_rejected").addKeyValue("remote", request.getRemoteAddr())
+                        .addKeyValue("reason", internal == null ? "no internal secret configured" : "does not verify")
+                        .log();
+                reject(response, "invalid internal credential");
+                return;
+            }
+            request.setAttribute(TENANT_ATTRIBUTE, tenant);
+            request.setAttribute(INTERNAL_ATTRIBUTE, Boolean.TRUE);
+            chain.doFilter(request, response);
+            return;
+        }
         String header = request.getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
             reject(response, "missing Authorization: Bearer <api key>");
@@ -70,14 +108,8 @@ public class ApiKeyFilter extends OncePerRequestFilter {
         }
         byte[] hash = sha256(header.substring(7).strip());
         String tenant = null;
-        for (AuthProperties.ApiKey key : keys) {
-            byte[] expected;
-            try {
-                expected = HexFormat.of().parseHex(key.sha256());
-            } catch (IllegalArgumentException e) {
-                continue;
-            }
-            if (MessageDigest.isEqual(hash, expected)) {
+        for (KeyHash key : keys) {
+            if (MessageDigest.isEqual(hash, key.sha256())) {
                 tenant = key.tenant();
             }
         }

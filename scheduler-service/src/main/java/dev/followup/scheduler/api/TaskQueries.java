@@ -37,14 +37,16 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
-import org.springframework.web.client.RestClient;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
  * Interactive queries over the scheduler's stores. Keys hosted on another instance are answered by that instance:
  * a lead's tasks are forwarded to the partition's active host; a task by id (whose partition the id does not tell)
- * and the queue summary ask every instance. Forwarded requests carry the caller's Authorization header and
- * {@value #LOCAL_ONLY} so the receiver answers from its own stores only.
+ * and the queue summary ask every instance. Forwarded requests ({@link PeerClient}) carry an internal credential for
+ * the caller's tenant, never the caller's key, and {@value #LOCAL_ONLY} so the receiver answers from its own stores
+ * only (it honours that header on such verified calls only).
  */
 public class TaskQueries {
 
@@ -52,15 +54,15 @@ public class TaskQueries {
 
     private final SchedulerStreams streams;
     private final Clock clock;
-    private final RestClient http;
+    private final PeerClient peers;
 
-    public TaskQueries(SchedulerStreams streams, Clock clock, RestClient http) {
+    public TaskQueries(SchedulerStreams streams, Clock clock, PeerClient peers) {
         this.streams = streams;
         this.clock = clock;
-        this.http = http;
+        this.peers = peers;
     }
 
-    public Optional<TaskView> task(String tenantId, String taskId, boolean localOnly, String authorization) {
+    public Optional<TaskView> task(String tenantId, String taskId, boolean localOnly) {
         ScheduledTask local = store(SchedulerTopology.TASKS_STORE).get(taskId) instanceof ScheduledTask t ? t : null;
         if (local != null) {
             return local.tenantId().equals(tenantId) ? Optional.of(TaskView.of(local)) : Optional.empty();
@@ -69,10 +71,13 @@ public class TaskQueries {
             return Optional.empty();
         }
         for (HostInfo host : otherHosts()) {
-            TaskView remote = http.get().uri(url(host, "/v1/tasks/" + taskId))
-                    .header("Authorization", authorization).header(LOCAL_ONLY, "true")
-                    .exchange((request, response) -> response.getStatusCode().value() == 200
-                            ? response.bodyTo(TaskView.class) : null);
+            TaskView remote = peers.get(host, tenantId, "/v1/tasks/" + taskId)
+                    .exchange((request, response) -> {
+                        if (response.getStatusCode().value() == 401) {
+                            throw PeerClient.refused(request.getURI());
+                        }
+                        return response.getStatusCode().value() == 200 ? response.bodyTo(TaskView.class) : null;
+                    });
             if (remote != null) {
                 return Optional.of(remote);
             }
@@ -80,13 +85,11 @@ public class TaskQueries {
         return Optional.empty();
     }
 
-    public List<TaskView> leadTasks(String tenantId, String leadId, boolean localOnly, String authorization) {
+    public List<TaskView> leadTasks(String tenantId, String leadId, boolean localOnly) {
         String key = LeadKey.of(tenantId, leadId).toString();
         Optional<HostInfo> owner = localOnly ? Optional.empty() : remoteOwner(key);
         if (owner.isPresent()) {
-            return http.get().uri(url(owner.get(), "/v1/leads/" + leadId + "/tasks"))
-                    .header("Authorization", authorization).header(LOCAL_ONLY, "true")
-                    .retrieve().body(new ParameterizedTypeReference<List<TaskView>>() {
+            return peers.get(owner.get(), tenantId, "/v1/leads/" + leadId + "/tasks").retrieve().body(new ParameterizedTypeReference<List<TaskView>>() {
                     });
         }
         List<TaskView> out = new ArrayList<>();
@@ -99,13 +102,11 @@ public class TaskQueries {
     }
 
     /** The lead's latest enrollment in each sequence, from the instance owning the lead's partition. */
-    public List<EnrollmentView> leadEnrollments(String tenantId, String leadId, boolean localOnly, String authorization) {
+    public List<EnrollmentView> leadEnrollments(String tenantId, String leadId, boolean localOnly) {
         String key = LeadKey.of(tenantId, leadId).toString();
         Optional<HostInfo> owner = localOnly ? Optional.empty() : remoteOwner(key);
         if (owner.isPresent()) {
-            return http.get().uri(url(owner.get(), "/v1/leads/" + leadId + "/enrollments"))
-                    .header("Authorization", authorization).header(LOCAL_ONLY, "true")
-                    .retrieve().body(new ParameterizedTypeReference<List<EnrollmentView>>() {
+            return peers.get(owner.get(), tenantId, "/v1/leads/" + leadId + "/enrollments").retrieve().body(new ParameterizedTypeReference<List<EnrollmentView>>() {
                     });
         }
         ReadOnlyKeyValueStore<String, Enrollment> store = store(SchedulerTopology.ENROLLMENTS_STORE);
@@ -119,13 +120,11 @@ public class TaskQueries {
     }
 
     /** The lead's journey, from the instance owning the lead's partition. */
-    public JourneyView journey(String tenantId, String leadId, boolean localOnly, String authorization) {
+    public JourneyView journey(String tenantId, String leadId, boolean localOnly) {
         String key = LeadKey.of(tenantId, leadId).toString();
         Optional<HostInfo> owner = localOnly ? Optional.empty() : remoteOwner(key);
         if (owner.isPresent()) {
-            return http.get().uri(url(owner.get(), "/v1/leads/" + leadId + "/journey"))
-                    .header("Authorization", authorization).header(LOCAL_ONLY, "true")
-                    .retrieve().body(JourneyView.class);
+            return peers.get(owner.get(), tenantId, "/v1/leads/" + leadId + "/journey").retrieve().body(JourneyView.class);
         }
         List<JourneyEntry> entries = JourneyReader.read(store(SchedulerTopology.JOURNEY_STORE),
                 store(SchedulerTopology.LEAD_TASKS_STORE), store(SchedulerTopology.TASKS_STORE), key);
@@ -136,15 +135,16 @@ public class TaskQueries {
 
     /**
      * The tenant's latest receipts across all instances, optionally of one channel and status; failures (FAILED,
-     * DEAD) first when asked, then newest first. Read from the leads' journeys, so a scan of the tenant's journeys.
+     * DEAD) first when asked, then newest first. Read from the leads' journeys, so a scan of the tenant's journeys;
+     * only the first {@code limit} are held while it runs ({@link TopK}), whatever the tenant's history.
      */
     public List<ReceiptView> receipts(String tenantId, String channel, String status, int limit, boolean failuresFirst,
-            boolean localOnly, String authorization) {
+            boolean localOnly) {
         Comparator<ReceiptView> order = Comparator.comparing(ReceiptView::completedAt).reversed();
         if (failuresFirst) {
             order = Comparator.comparing((ReceiptView r) -> !r.failed()).thenComparing(order);
         }
-        List<ReceiptView> out = new ArrayList<>();
+        TopK<ReceiptView> out = new TopK<>(limit, order);
         ReadOnlyKeyValueStore<String, byte[]> store = store(SchedulerTopology.JOURNEY_STORE);
         String prefix = tenantId + ":";
         try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, new StringSerializer())) {
@@ -155,38 +155,44 @@ public class TaskQueries {
                 }
                 JourneyEntry e = JourneyReader.entry(kv.value);
                 if ((channel == null || channel.equals(e.channel())) && (status == null || status.equals(e.status()))) {
-                    out.add(ReceiptView.of(kv.key.substring(prefix.length(), kv.key.indexOf('/')), e));
+                    out.offer(ReceiptView.of(kv.key.substring(prefix.length(), kv.key.indexOf('/')), e));
                 }
             }
         }
         if (!localOnly) {
+            MultiValueMap<String, String> query = new LinkedMultiValueMap<>();
+            query.add("limit", Integer.toString(limit));
+            query.add("failuresFirst", Boolean.toString(failuresFirst));
+            if (channel != null) {
+                query.add("channel", channel);
+            }
+            if (status != null) {
+                query.add("status", status);
+            }
             for (HostInfo host : otherHosts()) {
-                ReceiptView[] remote = http.get().uri(url(host, "/v1/receipts"), b -> b.queryParam("limit", limit)
-                                .queryParam("failuresFirst", failuresFirst)
-                                .queryParamIfPresent("channel", Optional.ofNullable(channel))
-                                .queryParamIfPresent("status", Optional.ofNullable(status)).build())
-                        .header("Authorization", authorization).header(LOCAL_ONLY, "true")
-                        .retrieve().body(ReceiptView[].class);
+                ReceiptView[] remote = peers.get(host, tenantId, "/v1/receipts", query).retrieve()
+                        .body(ReceiptView[].class);
                 if (remote != null) {
-                    out.addAll(List.of(remote));
+                    for (ReceiptView r : remote) {
+                        out.offer(r);
+                    }
                 }
             }
         }
-        out.sort(order);
-        return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
+        return out.toList();
     }
 
     private String tenantZone(String tenantId) {
         try {
-            TenantSettings settings = this.<String, TenantSettings>store(SchedulerTopology.TENANT_SETTINGS_STORE)
-                    .get(tenantId);
-            return settings != null && settings.getTimezone() != null ? settings.getTimezone() : "UTC";
+            TenantSettings settings = SchedulerTopology.settingsOf(
+                    this.<String, TenantSettings>store(SchedulerTopology.TENANT_SETTINGS_STORE), tenantId);
+            return settings.getTimezone() != null ? settings.getTimezone() : "UTC";
         } catch (RuntimeException e) {
             return "UTC";
         }
     }
 
-    public QueueView queue(String tenantId, boolean localOnly, String authorization) {
+    public QueueView queue(String tenantId, boolean localOnly) {
         Instant now = clock.instant();
         Map<String, Long> pending = new LinkedHashMap<>();
         for (Channel channel : Channel.values()) {
@@ -225,8 +231,7 @@ public class TaskQueries {
         }
         if (!localOnly) {
             for (HostInfo host : otherHosts()) {
-                QueueView remote = http.get().uri(url(host, "/v1/queue")).header("Authorization", authorization)
-                        .header(LOCAL_ONLY, "true").retrieve().body(QueueView.class);
+                QueueView remote = peers.get(host, tenantId, "/v1/queue").retrieve().body(QueueView.class);
                 if (remote == null) {
                     continue;
                 }
@@ -274,10 +279,6 @@ public class TaskQueries {
 
     private KafkaStreams kafkaStreams() {
         return streams.kafkaStreams();
-    }
-
-    private static String url(HostInfo host, String path) {
-        return "http://" + host.host() + ":" + host.port() + path;
     }
 
     private static ResponseStatusException unavailable() {

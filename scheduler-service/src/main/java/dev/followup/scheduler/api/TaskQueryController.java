@@ -38,43 +38,46 @@ public class TaskQueryController {
 
     @GetMapping(path = "/v1/tasks/{taskId}", produces = MediaType.APPLICATION_JSON_VALUE)
     public TaskView task(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant, @PathVariable String taskId,
-            @RequestHeader("Authorization") String authorization,
-            @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly) {
+            @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly,
+            @RequestAttribute(name = ApiKeyFilter.INTERNAL_ATTRIBUTE, required = false) Boolean internal) {
         requireId("taskId", taskId);
-        return queries.task(tenant, taskId, localOnly, authorization)
+        return queries.task(tenant, taskId, localOnly(localOnly, internal))
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "task '" + taskId + "' not found"));
     }
 
     @GetMapping(path = "/v1/leads/{leadId}/tasks", produces = MediaType.APPLICATION_JSON_VALUE)
     public List<TaskView> leadTasks(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
-            @PathVariable String leadId, @RequestHeader("Authorization") String authorization,
-            @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly) {
+            @PathVariable String leadId,
+            @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly,
+            @RequestAttribute(name = ApiKeyFilter.INTERNAL_ATTRIBUTE, required = false) Boolean internal) {
         requireId("leadId", leadId);
-        return queries.leadTasks(tenant, leadId, localOnly, authorization);
+        return queries.leadTasks(tenant, leadId, localOnly(localOnly, internal));
     }
 
     @GetMapping(path = "/v1/leads/{leadId}/enrollments", produces = MediaType.APPLICATION_JSON_VALUE)
     public List<EnrollmentView> leadEnrollments(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
-            @PathVariable String leadId, @RequestHeader("Authorization") String authorization,
-            @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly) {
+            @PathVariable String leadId,
+            @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly,
+            @RequestAttribute(name = ApiKeyFilter.INTERNAL_ATTRIBUTE, required = false) Boolean internal) {
         requireId("leadId", leadId);
-        return queries.leadEnrollments(tenant, leadId, localOnly, authorization);
+        return queries.leadEnrollments(tenant, leadId, localOnly(localOnly, internal));
     }
 
     @GetMapping(path = "/v1/leads/{leadId}/journey", produces = MediaType.APPLICATION_JSON_VALUE)
     public JourneyView journey(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
-            @PathVariable String leadId, @RequestHeader("Authorization") String authorization,
-            @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly) {
+            @PathVariable String leadId,
+            @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly,
+            @RequestAttribute(name = ApiKeyFilter.INTERNAL_ATTRIBUTE, required = false) Boolean internal) {
         requireId("leadId", leadId);
-        return queries.journey(tenant, leadId, localOnly, authorization);
+        return queries.journey(tenant, leadId, localOnly(localOnly, internal));
     }
 
     @GetMapping(path = "/v1/receipts", produces = MediaType.APPLICATION_JSON_VALUE)
     public List<ReceiptView> receipts(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
             @RequestParam(required = false) String channel, @RequestParam(required = false) String status,
             @RequestParam(defaultValue = "100") String limit, @RequestParam(defaultValue = "true") boolean failuresFirst,
-            @RequestHeader("Authorization") String authorization,
-            @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly) {
+            @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly,
+            @RequestAttribute(name = ApiKeyFilter.INTERNAL_ATTRIBUTE, required = false) Boolean internal) {
         requireOneOf("channel", channel, CHANNELS);
         requireOneOf("status", status, RECEIPT_STATUSES);
         int max;
@@ -87,7 +90,7 @@ public class TaskQueryController {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
                     "limit: '" + shorten(limit) + "' is not a whole number from 1 to " + MAX_RECEIPTS);
         }
-        return queries.receipts(tenant, channel, status, max, failuresFirst, localOnly, authorization);
+        return queries.receipts(tenant, channel, status, max, failuresFirst, localOnly(localOnly, internal));
     }
 
     /**
@@ -96,9 +99,9 @@ public class TaskQueryController {
      */
     @PostMapping(path = "/v1/tasks/{taskId}/retry", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<RetryCommands.Accepted> retry(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
-            @PathVariable String taskId, @RequestHeader("Authorization") String authorization) {
+            @PathVariable String taskId) {
         requireId("taskId", taskId);
-        TaskView task = queries.task(tenant, taskId, false, authorization)
+        TaskView task = queries.task(tenant, taskId, false)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "task '" + taskId + "' not found"));
         if (!RECEIPT_STATUSES_RETRYABLE.contains(task.status())) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, "task '" + taskId + "' is " + task.status()
@@ -109,9 +112,9 @@ public class TaskQueryController {
 
     @GetMapping(path = "/v1/queue", produces = MediaType.APPLICATION_JSON_VALUE)
     public QueueView queue(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
-            @RequestHeader("Authorization") String authorization,
-            @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly) {
-        return queries.queue(tenant, localOnly, authorization);
+            @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly,
+            @RequestAttribute(name = ApiKeyFilter.INTERNAL_ATTRIBUTE, required = false) Boolean internal) {
+        return queries.queue(tenant, localOnly(localOnly, internal));
     }
 
     /** A store read racing a rebalance: the caller should retry, it is not a server error. */
@@ -126,6 +129,14 @@ public class TaskQueryController {
     public ProblemDetail ownerUnavailable(RestClientException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                 "the scheduler instance holding this data did not answer; retry shortly");
+    }
+
+    /**
+     * {@value TaskQueries#LOCAL_ONLY} is how one instance asks another for its own stores only; from any other caller
+     * it is parsed (a malformed value is a 400, as always) but ignored: the answer is the complete one.
+     */
+    private static boolean localOnly(boolean header, Boolean internal) {
+        return header && Boolean.TRUE.equals(internal);
     }
 
     private static void requireOneOf(String field, String value, Set<String> allowed) {

@@ -14,8 +14,9 @@ import java.util.Map;
  * Micrometer view of what the topology does: {@code followup.scheduler.tasks.emitted} and {@code .canceled}
  * by channel, {@code followup.scheduler.tasks.deferred} by channel and reason ({@code send_window},
  * {@code quota_day}, {@code quota_minute}), {@code followup.scheduler.alerts} by kind,
- * {@code followup.scheduler.firing.lag} (emittedAt - dueAt, a histogram, at most a day) and {@code followup.scheduler.dlq} by
- * source topic.
+ * {@code followup.scheduler.firing.lag} (emittedAt - dueAt, a histogram, at most a day), {@code followup.scheduler.dlq} by
+ * source topic, {@code followup.scheduler.tenant-settings.rejected} by reason and
+ * {@code followup.scheduler.sequences.rejected} (records of the global tables that were skipped).
  */
 public class SchedulerMetrics implements SchedulerEvents {
 
@@ -39,6 +40,12 @@ public class SchedulerMetrics implements SchedulerEvents {
             Counter.builder("followup.scheduler.alerts").tag("kind", kind.name())
                     .description("Alerts raised on followup.alerts.v1").register(registry);
         }
+        for (String reason : new String[] {"invalid_key", "key_mismatch"}) {
+            Counter.builder("followup.scheduler.tenant-settings.rejected").tag("reason", reason)
+                    .description("Tenant-settings records skipped (never applied)").register(registry);
+        }
+        Counter.builder("followup.scheduler.sequences.rejected")
+                .description("Sequence definitions skipped (the last good one stays)").register(registry);
         firingLag = Timer.builder("followup.scheduler.firing.lag")
                 .description("emittedAt - dueAt of emitted tasks")
                 .publishPercentileHistogram()
@@ -74,5 +81,15 @@ public class SchedulerMetrics implements SchedulerEvents {
     @Override
     public void deadLettered(String sourceTopic) {
         registry.counter("followup.scheduler.dlq", "topic", sourceTopic).increment();
+    }
+
+    @Override
+    public void tenantSettingsRejected(String reason) {
+        registry.counter("followup.scheduler.tenant-settings.rejected", "reason", reason).increment();
+    }
+
+    @Override
+    public void sequenceDefinitionRejected() {
+        registry.counter("followup.scheduler.sequences.rejected").increment();
     }
 }

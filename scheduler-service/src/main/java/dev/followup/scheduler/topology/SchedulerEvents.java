@@ -29,4 +29,16 @@ public interface SchedulerEvents {
 
     default void deadLettered(String sourceTopic) {
     }
+
+    /**
+     * A tenant-settings record was skipped (it never reaches the global store).
+     *
+     * @param reason {@code invalid_key} or {@code key_mismatch}
+     */
+    default void tenantSettingsRejected(String reason) {
+    }
+
+    /** A sequence definition was skipped (wrong key, invalid step template id): the last good one stays. */
+    default void sequenceDefinitionRejected() {
+    }
 }

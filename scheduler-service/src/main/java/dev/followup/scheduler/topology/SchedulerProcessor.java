@@ -233,6 +233,10 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
         }
         Instant at = command.getIssuedAt();
         if (payload instanceof ScheduleTask schedule) {
+            // the executor resolves it to a template file: a path-like id must not get that far
+            if (schedule.getTemplateId() != null && !Identifiers.isValid(schedule.getTemplateId())) {
+                throw new InvalidInputException(Identifiers.describe("templateId", schedule.getTemplateId()));
+            }
             ScheduledTask task = TaskLifecycle.manual(key.tenantId(), key.leadId(), command.getCommandId(),
                     schedule.getChannel(), schedule.getDueAt(), schedule.getTemplateId(), schedule.getNote(), at);
             TenantSettings tenant = settingsOf(key.tenantId());

@@ -1,5 +1,6 @@
 package dev.followup.scheduler.topology;
 
+import dev.followup.events.Identifiers;
 import dev.followup.events.Topics;
 import dev.followup.events.serde.AvroDeserializer;
 import dev.followup.events.serde.AvroSerde;
@@ -31,6 +32,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -100,12 +102,12 @@ public final class SchedulerTopology {
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_SETTINGS_STORE), Serdes.String(),
                         AvroSerde.of(TenantSettings.class)).withLoggingDisabled(),
                 "tenant-settings-source", new StringDeserializer(), new AvroDeserializer<>(TenantSettings.class),
-                Topics.TENANT_SETTINGS, "tenant-settings-updater", TenantSettingsUpdater::new);
+                Topics.TENANT_SETTINGS, "tenant-settings-updater", () -> new TenantSettingsUpdater(events));
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEQUENCES_STORE), Serdes.String(),
                         AvroSerde.of(SequenceDefinition.class)).withLoggingDisabled(),
                 "sequences-source", new StringDeserializer(), new AvroDeserializer<>(SequenceDefinition.class),
-                Topics.SEQUENCES, "sequences-updater", SequenceDefinitionUpdater::new);
+                Topics.SEQUENCES, "sequences-updater", () -> new SequenceDefinitionUpdater(events));
 
         topology.addSource("lead-events", new StringDeserializer(), bounded(new AvroDeserializer<>(LeadEvent.class)),
                 Topics.LEAD_EVENTS);
@@ -175,10 +177,15 @@ public final class SchedulerTopology {
                 new AvroSerializer<>(Alert.class), FAILURE_ALERTS);
     }
 
-    /** A tenant's settings from the global store, or the contract defaults for a tenant without a record. */
-    static TenantSettings settingsOf(KeyValueStore<String, TenantSettings> store, String tenantId) {
+    /**
+     * A tenant's settings from the global store, or the contract defaults for a tenant without a record. A stored
+     * value naming another tenant counts as no record: the updater refuses those, but a store written by an earlier
+     * version (restored from its local checkpoint, not replayed) may still hold one.
+     */
+    public static TenantSettings settingsOf(ReadOnlyKeyValueStore<String, TenantSettings> store, String tenantId) {
         TenantSettings stored = store.get(tenantId);
-        return stored != null ? stored : TenantSettings.newBuilder().setTenantId(tenantId).build();
+        return stored != null && tenantId.equals(stored.getTenantId()) ? stored
+                : TenantSettings.newBuilder().setTenantId(tenantId).build();
     }
 
     private static <T> BoundedDeserializer<T> bounded(org.apache.kafka.common.serialization.Deserializer<T> inner) {
@@ -193,10 +200,23 @@ public final class SchedulerTopology {
         return "dlq-" + topic;
     }
 
-    /** Keeps the global tenant-settings store in step with its topic (a tombstone restores the defaults). */
+    /**
+     * Keeps the global tenant-settings store in step with its topic (a tombstone restores the defaults). A record whose
+     * key is not a valid identifier or not its value's {@code tenantId} is skipped, counted and logged: a global store
+     * cannot dead-letter, and a wrong key must not give one tenant another's settings. A tombstone with an invalid key
+     * is ignored (no valid record can be stored under it). {@link Topology#addGlobalStore} replays the topic through
+     * this processor on restore (Kafka Streams 4.2), so a skipped record stays skipped after a restart.
+     */
     static final class TenantSettingsUpdater implements Processor<String, TenantSettings, Void, Void> {
 
+        private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TenantSettingsUpdater.class);
+
+        private final SchedulerEvents events;
         private KeyValueStore<String, TenantSettings> store;
+
+        TenantSettingsUpdater(SchedulerEvents events) {
+            this.events = events;
+        }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
@@ -205,14 +225,33 @@ public final class SchedulerTopology {
 
         @Override
         public void process(Record<String, TenantSettings> record) {
-            if (record.key() == null) {
+            String key = record.key();
+            TenantSettings value = record.value();
+            if (!Identifiers.isValid(key)) {
+                if (value != null) {
+                    reject(key, value, "invalid_key", Identifiers.describe("key", key));
+                }
                 return;
             }
-            if (record.value() == null) {
-                store.delete(record.key());
+            if (value == null) {
+                store.delete(key);
+            } else if (!key.equals(value.getTenantId())) {
+                reject(key, value, "key_mismatch", "key is not the value's tenantId");
             } else {
-                store.put(record.key(), record.value());
+                store.put(key, value);
             }
+        }
+
+        private void reject(String key, TenantSettings value, String reason, String detail) {
+            events.tenantSettingsRejected(reason);
+            // ids only: a settings record carries no contact data, and none is logged
+            log.atWarn().setMessage("tenant-settings.rejected").addKeyValue("key", shorten(key))
+                    .addKeyValue("valueTenant", shorten(value.getTenantId())).addKeyValue("reason", reason)
+                    .addKeyValue("detail", detail).log();
+        }
+
+        private static String shorten(String s) {
+            return s == null ? null : s.length() > 40 ? s.substring(0, 40) + "..." : s;
         }
     }
 

@@ -1,7 +1,10 @@
 package dev.followup.scheduler.topology;
 
+import dev.followup.events.Identifiers;
 import dev.followup.events.SequenceKey;
 import dev.followup.events.v1.SequenceDefinition;
+import dev.followup.events.v1.SequenceStep;
+import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -11,14 +14,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the global sequences store in step with {@code followup.sequences.v1} (a tombstone deletes). A record whose
- * key is not {@code tenantId:sequenceId} of its value is skipped and logged: a global store cannot dead-letter, and a
- * wrong key must not shadow another tenant's sequence.
+ * key is not {@code tenantId:sequenceId} of its value, or with a step whose {@code templateId} is not an identifier,
+ * is skipped, counted and logged: a global store cannot dead-letter, a wrong key must not shadow another tenant's
+ * sequence, and a path-like template id must not reach the executor. The tenant keeps its last good definition.
+ * Kafka Streams replays the topic through this processor when it restores the store, so the rules hold after a
+ * restart too.
  */
 final class SequenceDefinitionUpdater implements Processor<String, SequenceDefinition, Void, Void> {
 
     private static final Logger log = LoggerFactory.getLogger(SequenceDefinitionUpdater.class);
 
+    private final SchedulerEvents events;
     private KeyValueStore<String, SequenceDefinition> store;
+
+    SequenceDefinitionUpdater(SchedulerEvents events) {
+        this.events = events;
+    }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
@@ -29,6 +40,7 @@ final class SequenceDefinitionUpdater implements Processor<String, SequenceDefin
     public void process(Record<String, SequenceDefinition> record) {
         String error = problem(record.key(), record.value());
         if (error != null) {
+            events.sequenceDefinitionRejected();
             log.atWarn().setMessage("sequence.definition_ignored").addKeyValue("error", error).log();
             return;
         }
@@ -46,10 +58,19 @@ final class SequenceDefinitionUpdater implements Processor<String, SequenceDefin
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
-        if (value != null && !(parsed.tenantId().equals(value.getTenantId())
-                && parsed.sequenceId().equals(value.getSequenceId()))) {
+        if (value == null) {
+            return null;
+        }
+        if (!(parsed.tenantId().equals(value.getTenantId()) && parsed.sequenceId().equals(value.getSequenceId()))) {
             return "sequence key '" + key + "' does not match tenantId:sequenceId '" + value.getTenantId() + ":"
                     + value.getSequenceId() + "'";
+        }
+        List<SequenceStep> steps = value.getSteps();
+        for (int i = 0; steps != null && i < steps.size(); i++) {
+            String templateId = steps.get(i).getTemplateId();
+            if (templateId != null && !Identifiers.isValid(templateId)) {
+                return "sequence " + key + " " + Identifiers.describe("steps[" + i + "].templateId", templateId);
+            }
         }
         return null;
     }

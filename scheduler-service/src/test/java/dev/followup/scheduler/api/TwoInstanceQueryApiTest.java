@@ -26,7 +26,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -42,13 +44,17 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Two scheduler instances (same application id, 6 partitions split between them) behind their query APIs: either
- * instance answers for tasks hosted on the other, scoped to the caller's tenant.
+ * instance answers for tasks hosted on the other, scoped to the caller's tenant, asking the other with the internal
+ * credential (never the caller's key); nobody else can use the internal headers to act as a tenant.
  */
 @WithKafka
 class TwoInstanceQueryApiTest {
 
     private static final String ACME = "Bearer dev-acme-key";
     private static final String GLOBEX = "Bearer dev-globex-key";
+    /** A tenant with a tiny query rate (3 at once, then one per 1000 s): see the rate-limit test. */
+    private static final String INITECH = "Bearer dev-initech-key";
+    private static final String SECRET = "two-instance-test-secret-0123456789abcdef";
     private static final int LEADS = 12;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -102,18 +108,29 @@ class TwoInstanceQueryApiTest {
                 "--followup.auth.api-keys[0].tenant=acme",
                 "--followup.auth.api-keys[0].sha256=62c2fc277ab4261d4243be7b5cf49bdab2c39fed01ae2d4ce1cf9a38ec4e793c",
                 "--followup.auth.api-keys[1].tenant=globex",
-                "--followup.auth.api-keys[1].sha256=4763e480ccf7dc583baddba37894eb1dc1fabf79bfc9d82a4a8b00710e18f124");
+                "--followup.auth.api-keys[1].sha256=4763e480ccf7dc583baddba37894eb1dc1fabf79bfc9d82a4a8b00710e18f124",
+                "--followup.auth.api-keys[2].tenant=initech",
+                "--followup.auth.api-keys[2].sha256=e8c4dd18b2f2e2a21135a4723247a77eb91164c00b2fe651524b2872ef48729b",
+                "--followup.scheduler.internal-auth.secret=" + SECRET,
+                // acme and globex poll in the tests below: far from any limit; initech has its own
+                "--followup.scheduler.query-rate-limit.requests-per-second=1000",
+                "--followup.scheduler.query-rate-limit.burst=1000",
+                "--followup.scheduler.query-rate-limit.tenants.initech.requests-per-second=0.001",
+                "--followup.scheduler.query-rate-limit.tenants.initech.burst=3");
     }
 
     private static SchedulerStreams streams(ConfigurableApplicationContext context) {
         return context.getBean(SchedulerStreams.class);
     }
 
-    private static HttpResponse<String> get(int port, String path, String authorization) {
+    private static HttpResponse<String> get(int port, String path, String authorization, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .timeout(Duration.ofSeconds(60));
         if (authorization != null) {
             request.header("Authorization", authorization);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
         }
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -254,6 +271,77 @@ class TwoInstanceQueryApiTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The internal headers from anyone but an instance: a tenant header beside another tenant's key is ignored, and
+     * an absent, forged, foreign, misplaced, other-tenant or stale credential is a 401, {@code X-Followup-Local-Only}
+     * or not. Only the credential an instance would compute for this very call is accepted.
+     */
+    @Test
+    void aDirectCallCannotActAsAnotherTenantWithTheInternalHeaders() {
+        String lead = leadsOnB().get(0);
+        String path = "/v1/tasks/" + TaskIds.manual("acme", "cmd-" + lead.substring("lead-".length()));
+        await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> get(portB, path, ACME).statusCode() == 200);
+        String tenant = InternalCredential.TENANT_HEADER;
+        String internal = InternalCredential.HEADER;
+
+        HttpResponse<String> fromA = get(portA, path, ACME, TaskQueries.LOCAL_ONLY, "true");
+        assertThat(fromA.statusCode()).as("an outside caller's Local-Only is ignored: A still asks B").isEqualTo(200);
+        assertThat(json(fromA).get("leadId").asString()).isEqualTo(lead);
+        assertThat(get(portB, path, GLOBEX, tenant, "acme", TaskQueries.LOCAL_ONLY, "true").statusCode())
+                .as("globex's key with a tenant header naming acme: still globex").isEqualTo(404);
+        assertThat(get(portB, path, null, tenant, "acme", TaskQueries.LOCAL_ONLY, "true").statusCode())
+                .as("a tenant header without any credential").isEqualTo(401);
+
+        Instant now = Instant.now();
+        InternalCredential instances = new InternalCredential(SECRET, Duration.ofSeconds(30));
+        InternalCredential another = new InternalCredential("not-the-instances-secret-0123456789", Duration.ofSeconds(30));
+        Map<String, String> forged = new LinkedHashMap<>();
+        forged.put("made up", "v1:" + now.getEpochSecond() + ":AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        forged.put("another secret", another.sign("acme", "GET", path, now));
+        forged.put("signed for another path", instances.sign("acme", "GET", "/v1/queue", now));
+        forged.put("signed for another tenant", instances.sign("globex", "GET", path, now));
+        forged.put("stale", instances.sign("acme", "GET", path, now.minus(Duration.ofMinutes(2))));
+        forged.put("empty", "");
+        forged.forEach((what, value) -> {
+            for (String key : new String[] {null, GLOBEX, ACME}) {
+                assertThat(get(portB, path, key, internal, value, tenant, "acme", TaskQueries.LOCAL_ONLY, "true")
+                        .statusCode()).as(what + " with key " + key).isEqualTo(401);
+            }
+        });
+
+        HttpResponse<String> signed = get(portB, path, null, internal, instances.sign("acme", "GET", path, Instant.now()),
+                tenant, "acme", TaskQueries.LOCAL_ONLY, "true");
+        assertThat(signed.statusCode()).as("what an instance sends for this call").isEqualTo(200);
+        assertThat(json(signed).get("leadId").asString()).isEqualTo(lead);
+    }
+
+    /**
+     * initech may send 3 queries at once, then one per 1000 s, per instance: the 4th on A is a 429 with Retry-After
+     * while acme is served. A's queue queries asked B for initech too (signed), and B did not count those: initech
+     * still has its 3 there.
+     */
+    @Test
+    void aTenantOverItsQueryRateGets429WithRetryAfterWhileAnotherTenantIsServed() {
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> queue = get(portA, "/v1/queue", INITECH);
+            assertThat(queue.statusCode()).as(queue.body()).isEqualTo(200);
+        }
+        HttpResponse<String> limited = get(portA, "/v1/queue", INITECH);
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(seconds ->
+                assertThat(Long.parseLong(seconds)).isBetween(1L, 1000L));
+        assertThat(limited.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+        assertThat(json(limited).get("status").asInt()).isEqualTo(429);
+        assertThat(get(portA, "/v1/queue", ACME).statusCode()).as("another tenant").isEqualTo(200);
+        assertThat(get(portA, "/v1/tasks/" + TaskIds.manual("acme", "cmd-0"), INITECH).statusCode())
+                .as("every /v1 route counts").isEqualTo(429);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(get(portB, "/v1/queue", INITECH).statusCode()).as("B, query " + (i + 1)).isEqualTo(200);
+        }
+        assertThat(get(portB, "/v1/queue", INITECH).statusCode()).isEqualTo(429);
     }
 
     @Test

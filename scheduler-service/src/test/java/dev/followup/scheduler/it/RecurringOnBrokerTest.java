@@ -90,11 +90,12 @@ class RecurringOnBrokerTest {
 
         SchedulerStreams second = start(kafka);
         try {
-            TaskQueries queries = new TaskQueries(second, Clock.systemUTC(), RestClient.create());
+            TaskQueries queries = new TaskQueries(second, Clock.systemUTC(),
+                new dev.followup.scheduler.api.PeerClient(RestClient.create(), "http", null, Clock.systemUTC()));
             kafka.awaitRecords(Topics.dueTasks(Channel.SMS), DueTask.class, r -> LEAD.equals(r.value().getLeadId()), 3,
                     Duration.ofSeconds(60));
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
-                EnrollmentView view = queries.leadEnrollments("acme", LEAD, true, "Bearer test").get(0);
+                EnrollmentView view = queries.leadEnrollments("acme", LEAD, true).get(0);
                 assertThat(view.occurrence()).isEqualTo(3);
                 assertThat(view.remaining()).isZero();
                 assertThat(view.nextDueAt()).as("the last occurrence is out").isNull();

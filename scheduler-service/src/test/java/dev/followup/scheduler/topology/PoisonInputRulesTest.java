@@ -13,6 +13,8 @@ import dev.followup.events.v1.LeadCaptured;
 import dev.followup.events.v1.LeadEvent;
 import dev.followup.events.v1.LeadScored;
 import dev.followup.events.v1.ScheduleTask;
+import dev.followup.events.v1.StepType;
+import dev.followup.scheduler.policy.TaskIds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,11 +37,27 @@ class PoisonInputRulesTest {
     static final class CountingEvents implements SchedulerEvents {
         final Map<String, Integer> deadLettered = new ConcurrentHashMap<>();
 
+        final Map<String, Integer> settingsRejected = new ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.AtomicInteger sequencesRejected = new java.util.concurrent.atomic.AtomicInteger();
+
         @Override
         public void deadLettered(String sourceTopic) {
             deadLettered.merge(sourceTopic, 1, Integer::sum);
         }
+
+        @Override
+        public void tenantSettingsRejected(String reason) {
+            settingsRejected.merge(reason, 1, Integer::sum);
+        }
+
+        @Override
+        public void sequenceDefinitionRejected() {
+            sequencesRejected.incrementAndGet();
+        }
     }
+
+    /** Template ids that name a path: the executor resolves template ids to files, per tenant. */
+    static final List<String> PATH_LIKE_TEMPLATE_IDS = List.of("../../globex/email/x", "a/b", "/etc/passwd", "..");
 
     private static SchedulerDriver driver(CountingEvents events) {
         return new SchedulerDriver(SchedulerSettings.defaults(), events);
@@ -171,6 +189,56 @@ class PoisonInputRulesTest {
             d.advance(Duration.ofHours(3));
             assertThat(d.emittedAll()).isEmpty();
             nextRecordStillWorks(d, "lead-big");
+        }
+    }
+
+    @Test
+    void aScheduleTaskWithAPathLikeTemplateIdIsDeadLetteredNamingItAndCreatesNoTask() {
+        CountingEvents events = new CountingEvents();
+        try (SchedulerDriver d = driver(events)) {
+            for (String templateId : PATH_LIKE_TEMPLATE_IDS) {
+                String commandId = "cmd-tpl-" + PATH_LIKE_TEMPLATE_IDS.indexOf(templateId);
+                byte[] bytes = new AvroSerializer<>(Command.class).serialize(Topics.COMMANDS, Command.newBuilder()
+                        .setCommandId(commandId).setTenantId("acme").setLeadId("lead-tpl").setIssuedAt(START)
+                        .setPayload(ScheduleTask.newBuilder().setChannel(Channel.EMAIL).setDueAt(START)
+                                .setTemplateId(templateId).build()).build());
+                d.raw(Topics.COMMANDS, "acme:lead-tpl", bytes);
+
+                List<TestRecord<String, byte[]>> dlq = d.deadLetters(Topics.COMMANDS);
+                assertThat(dlq).as(templateId).hasSize(1);
+                assertDeadLettered(dlq.get(0), Topics.COMMANDS, bytes, "templateId '" + templateId
+                        + "' is not a valid identifier");
+                assertThat(d.task(TaskIds.manual("acme", commandId))).as(templateId).isNull();
+            }
+            assertThat(events.deadLettered).containsEntry(Topics.COMMANDS, PATH_LIKE_TEMPLATE_IDS.size());
+            d.advance(Duration.ofMinutes(1));
+            assertThat(d.emittedAll()).isEmpty();
+            nextRecordStillWorks(d, "lead-tpl");
+        }
+    }
+
+    @Test
+    void aSequenceWithAPathLikeStepTemplateIdIsNotStoredAndTheLastGoodDefinitionStays() {
+        CountingEvents events = new CountingEvents();
+        try (SchedulerDriver d = driver(events)) {
+            for (String templateId : PATH_LIKE_TEMPLATE_IDS) {
+                d.sequence("bad", true, SchedulerDriver.step(StepType.CALL, "0m"),
+                        SchedulerDriver.step(StepType.EMAIL, "1m", templateId, null, null));
+            }
+            assertThat(events.sequencesRejected).hasValue(PATH_LIKE_TEMPLATE_IDS.size());
+            d.enroll("enroll-bad", "lead-seq", "bad", null);
+            assertThat(d.deadLetters(Topics.COMMANDS)).singleElement().satisfies(r ->
+                    assertThat(SchedulerDriver.headers(r).get(DeadLetters.ERROR)).contains("'bad' is not a sequence"));
+            assertThat(d.enrollment("lead-seq", "bad")).isNull();
+
+            d.sequence("good", true, SchedulerDriver.step(StepType.CALL, "0m", "tpl-call", null, null));
+            d.sequence("good", true, SchedulerDriver.step(StepType.CALL, "0m", "../../globex/call/x", null, null));
+            d.enroll("enroll-good", "lead-seq", "good", null);
+            d.advance(Duration.ofMinutes(1));
+            assertThat(d.emitted(Channel.CALL)).singleElement().satisfies(t ->
+                    assertThat(t.getTemplateId()).as("the last good definition").isEqualTo("tpl-call"));
+            assertThat(events.sequencesRejected).hasValue(PATH_LIKE_TEMPLATE_IDS.size() + 1);
+            nextRecordStillWorks(d, "lead-seq");
         }
     }
 

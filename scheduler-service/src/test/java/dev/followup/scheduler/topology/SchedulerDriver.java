@@ -133,6 +133,11 @@ final class SchedulerDriver implements AutoCloseable {
         settings.pipeInput(value.getTenantId(), value, now);
     }
 
+    /** A raw record on the tenant-settings topic (a key that may not match the value; null value: a tombstone). */
+    void tenantSettingsRecord(String key, TenantSettings value) {
+        settings.pipeInput(key, value, now);
+    }
+
     static SequenceStep step(StepType type, String delay) {
         return SequenceStep.newBuilder().setType(type).setDelay(delay).build();
     }

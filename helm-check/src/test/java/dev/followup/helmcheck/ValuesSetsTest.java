@@ -41,7 +41,18 @@ class ValuesSetsTest {
         assertThat(m.all(HorizontalPodAutoscaler.class)).isEmpty();
         assertThat(m.all(ServiceMonitor.class)).isEmpty();
         assertThat(m.all(NetworkPolicy.class)).isEmpty();
-        assertThat(m.all(Secret.class)).as("no credentials configured, no Secret written").isEmpty();
+        assertThat(m.all(Secret.class)).as("no credentials configured: only the scheduler pods' own signing key")
+                .extracting(s -> s.getMetadata().getName()).containsExactly(PREFIX + "scheduler-internal");
+        Container scheduler = m.get(StatefulSet.class, PREFIX + "scheduler").getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(scheduler.getEnv()).as("forwarded queries are signed with the pods' shared key")
+                .anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("FOLLOWUP_SCHEDULER_INTERNALAUTH_SECRET");
+                    assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo(PREFIX + "scheduler-internal");
+                });
+        Secret internal = m.get(Secret.class, PREFIX + "scheduler-internal");
+        assertThat(decoded(internal).get("internal-auth-secret")).hasSize(48);
+        assertThat(internal.getMetadata().getAnnotations()).as("generated once, at install: upgrades keep the key")
+                .containsEntry("followup.dev/helm-hook", "pre-install");
         assertThat(m.get(ConfigMap.class, PREFIX + "common").getData())
                 .containsEntry("SPRING_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
                 .containsEntry("MANAGEMENT_SERVER_PORT", "9090");

@@ -12,7 +12,6 @@ import dev.followup.events.v1.CancelFollowUps;
 import dev.followup.events.v1.CancelTask;
 import dev.followup.events.v1.Channel;
 import dev.followup.events.v1.Command;
-import dev.followup.events.v1.Contact;
 import dev.followup.events.v1.DueTask;
 import dev.followup.events.v1.EnrollInSequence;
 import dev.followup.events.v1.LeadCaptured;
@@ -30,6 +29,7 @@ import dev.followup.events.v1.TaskReason;
 import dev.followup.events.v1.TenantSettings;
 import dev.followup.scheduler.policy.BookingFollowUpPolicy;
 import dev.followup.scheduler.policy.Cancellation;
+import dev.followup.scheduler.policy.DueTaskContent;
 import dev.followup.scheduler.policy.Enrollment;
 import dev.followup.scheduler.policy.EnrollmentStatus;
 import dev.followup.scheduler.policy.InvalidInputException;
@@ -82,6 +82,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
 
     private final SchedulerSettings settings;
     private final SchedulerEvents events;
+    private final GateAnswers gateAnswers;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ScheduledTask> tasks;
@@ -98,6 +99,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
     SchedulerProcessor(SchedulerSettings settings, SchedulerEvents events) {
         this.settings = settings;
         this.events = events;
+        this.gateAnswers = new GateAnswers(events);
     }
 
     @Override
@@ -194,7 +196,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
         Instant at = event.getOccurredAt();
         Object payload = event.getPayload();
         if (payload instanceof BookingCanceled) {
-            cancel(key, task -> task.status().isOpen() && bookingId.equals(task.bookingId()), "booking canceled", at);
+            cancel(key, task -> BookingFollowUpPolicy.canceledWith(bookingId, task), BookingFollowUpPolicy.CANCELED, at);
             return;
         }
         String localStart;
@@ -253,7 +255,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
         } else if (payload instanceof RetryTask retry) {
             ScheduledTask task = ownTask(key, retry.getTaskId());
             LeadProfile profile = profile(key);
-            if (task != null && profile.blocks(task.channel())) {
+            if (TaskLifecycle.retryBlocked(task, profile)) {
                 logNoop("task.retry_blocked", retry.getTaskId(), task);
                 return;
             }
@@ -539,7 +541,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
                     dueByTenant.computeIfAbsent(task.tenantId(), t -> new ArrayList<>()).add(item);
                 } else {
                     // nothing to count: the send window alone decides, here, without the gate's round trip
-                    GateDecision.Item outside = QuotaGateProcessor.windowRule(task.tenantId(), item, tenant, now, events);
+                    GateDecision.Item outside = gateAnswers.outsideWindow(task.tenantId(), item, tenant, now);
                     apply(task, outside != null ? outside : GateDecision.Item.go(item), profile, now);
                 }
             } catch (RuntimeException e) {
@@ -618,35 +620,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
     }
 
     private void emit(ScheduledTask task, LeadProfile profile, Instant now) {
-        if (profile == null) {
-            profile = LeadProfile.UNKNOWN;
-        }
-        Map<String, String> templateContext = new HashMap<>(profile.attributes());
-        templateContext.putAll(task.context());
-        DueTask due = DueTask.newBuilder()
-                .setTaskId(task.taskId())
-                .setTenantId(task.tenantId())
-                .setLeadId(task.leadId())
-                .setBookingId(task.bookingId())
-                .setSequenceId(task.sequenceId())
-                .setStepIndex(task.stepIndex())
-                .setChannel(task.channel())
-                .setReason(task.emittedReason())
-                .setDueAt(task.dueAt())
-                .setEmittedAt(now)
-                .setAttempt(task.attempt())
-                .setContact(Contact.newBuilder()
-                        // a lead never captured still gets its task; the executor sees the lead id as the name
-                        .setName(profile.name() != null ? profile.name() : task.leadId())
-                        .setEmail(profile.email())
-                        .setPhone(profile.phone())
-                        .setTimezone(profile.timezone())
-                        .build())
-                .setTemplateId(task.templateId())
-                .setSubject(task.subject())
-                .setBody(task.body())
-                .setContext(templateContext)
-                .build();
+        DueTask due = DueTaskContent.of(task, profile, now);
         String key = LeadKey.of(task.tenantId(), task.leadId()).toString();
         context.forward(new Record<>(key, (Object) due, now.toEpochMilli()), SchedulerTopology.dueTaskSink(task.channel()));
         tasks.put(task.taskId(), task.emitted(now));

@@ -78,9 +78,8 @@ final class QuotaGateProcessor implements Processor<String, GateRequest, String,
             QuotaPolicy.Decision decision = QuotaPolicy.decide(counters, settings, tenantId, tenantZone, now);
             counters = decision.usage();
             if (decision instanceof QuotaPolicy.Defer defer) {
-                GateDecision.Item deferred = answers.overQuota(tenantId, task, settings, defer);
                 defer.alert().ifPresent(alert -> raise(alert, now));
-                decisions.add(deferred);
+                decisions.add(answers.overQuota(tenantId, task, settings, defer));
             } else {
                 decisions.add(GateDecision.Item.go(task));
             }

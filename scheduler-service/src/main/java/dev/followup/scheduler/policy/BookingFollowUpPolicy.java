@@ -31,6 +31,17 @@ public final class BookingFollowUpPolicy {
     private BookingFollowUpPolicy() {
     }
 
+    /** Why the follow-ups of a canceled booking end (their status detail). */
+    public static final String CANCELED = "booking canceled";
+
+    /**
+     * Whether canceling booking {@code bookingId} cancels {@code task}: every open task planned for that booking,
+     * whatever its channel; the lead's other tasks (other bookings, its score, its sequences) stay.
+     */
+    public static boolean canceledWith(String bookingId, ScheduledTask task) {
+        return task.status().isOpen() && bookingId.equals(task.bookingId());
+    }
+
     /**
      * The booking's start instant.
      *

@@ -38,6 +38,15 @@ public final class TaskLifecycle {
     }
 
     /**
+     * Whether a {@code RetryTask} of {@code task} is refused because the lead now blocks the task's channel (opted
+     * out, erased, or a bounced address for email): a retry never gets past a block. An unknown task is not blocked
+     * here ({@link #retry} ignores it).
+     */
+    public static boolean retryBlocked(ScheduledTask task, LeadProfile profile) {
+        return task != null && profile.blocks(task.channel());
+    }
+
+    /**
      * A receipt records the outcome of the task's current emission. The executor's own retries count the attempt up
      * from the emitted one (a DEAD receipt after 5 tries of attempt 1 says attempt 5), so a receipt of that attempt or
      * a later one applies, and the task takes its attempt: a {@code RetryTask} then emits the next one. Receipts of

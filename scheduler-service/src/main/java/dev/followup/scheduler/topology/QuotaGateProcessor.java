@@ -3,10 +3,10 @@ package dev.followup.scheduler.topology;
 import dev.followup.events.v1.Alert;
 import dev.followup.events.v1.TenantSettings;
 import dev.followup.scheduler.policy.BookingFollowUpPolicy;
+import dev.followup.scheduler.policy.GatePolicy;
 import dev.followup.scheduler.policy.InvalidInputException;
 import dev.followup.scheduler.policy.QuotaPolicy;
 import dev.followup.scheduler.policy.QuotaPolicy.Usage;
-import dev.followup.scheduler.policy.SendWindowPolicy;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The tenant-keyed gate every due task passes before it fires. Its input is partitioned by tenant, so one instance
  * sees all of a tenant's tasks and its counters ({@value SchedulerTopology#QUOTA_STORE}) are exact. For each task of
- * a {@link GateRequest}, in order, at the time it is processed:
+ * a {@link GateRequest}, in order, at the time it is processed ({@link GatePolicy}):
  * <ol>
  *   <li>outside the send window (settings or the lead's zone may have changed since the task was planned, or the
  *       task is overdue after downtime) → defer to the next window start, not counted;</li>
@@ -40,12 +40,14 @@ final class QuotaGateProcessor implements Processor<String, GateRequest, String,
     private static final Logger log = LoggerFactory.getLogger(QuotaGateProcessor.class);
 
     private final SchedulerEvents events;
+    private final GateAnswers answers;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Usage> usage;
     private KeyValueStore<String, TenantSettings> tenantSettings;
 
     QuotaGateProcessor(SchedulerEvents events) {
         this.events = events;
+        this.answers = new GateAnswers(events);
     }
 
     @Override
@@ -66,55 +68,27 @@ final class QuotaGateProcessor implements Processor<String, GateRequest, String,
         TenantSettings settings = SchedulerTopology.settingsOf(tenantSettings, tenantId);
         ZoneId tenantZone = tenantZone(settings);
         Usage counters = usage.get(tenantId);
-        List<GateDecision.Item> answers = new ArrayList<>(request.tasks().size());
+        List<GateDecision.Item> decisions = new ArrayList<>(request.tasks().size());
         for (GateRequest.Item task : request.tasks()) {
-            boolean windowed = windowed(task, settings);
-            GateDecision.Item outside = windowRule(tenantId, task, settings, now, events);
+            GateDecision.Item outside = answers.outsideWindow(tenantId, task, settings, now);
             if (outside != null) {
-                answers.add(outside);
+                decisions.add(outside);
                 continue;
             }
             QuotaPolicy.Decision decision = QuotaPolicy.decide(counters, settings, tenantId, tenantZone, now);
             counters = decision.usage();
             if (decision instanceof QuotaPolicy.Defer defer) {
-                Instant until = windowed ? inWindow(tenantId, task, settings, defer.until()) : defer.until();
                 defer.alert().ifPresent(alert -> raise(alert, now));
-                answers.add(deferred(task, until, defer.limit().setting() + " " + defer.max() + " reached",
-                        defer.limit() == QuotaPolicy.Limit.PER_DAY ? "quota_day" : "quota_minute", events));
+                decisions.add(answers.overQuota(tenantId, task, settings, defer));
             } else {
-                answers.add(GateDecision.Item.go(task));
+                decisions.add(GateDecision.Item.go(task));
             }
         }
         if (counters != null) {
             usage.put(tenantId, counters);
         }
-        context.forward(new Record<>(tenantId, (Object) new GateDecision(tenantId, request.partition(), answers),
+        context.forward(new Record<>(tenantId, (Object) new GateDecision(tenantId, request.partition(), decisions),
                 now.toEpochMilli()), SchedulerTopology.DECISIONS_SINK);
-    }
-
-    /**
-     * Rule 1 alone, for a tenant without quotas, whose due tasks need no tenant-wide count and so skip the gate's round
-     * trip: a deferral to the window's next start if {@code task} is outside its send window at {@code now}, else null
-     * (the task may fire now).
-     */
-    static GateDecision.Item windowRule(String tenantId, GateRequest.Item task, TenantSettings settings, Instant now,
-            SchedulerEvents events) {
-        Instant windowOpens = windowed(task, settings) ? inWindow(tenantId, task, settings, now) : now;
-        return windowOpens.isAfter(now)
-                ? deferred(task, windowOpens, "outside the send window", "send_window", events)
-                : null;
-    }
-
-    private static boolean windowed(GateRequest.Item task, TenantSettings settings) {
-        return !task.windowExempt() && SendWindowPolicy.appliesTo(task.source(), task.channel(), settings);
-    }
-
-    private static GateDecision.Item deferred(GateRequest.Item task, Instant until, String reason, String metricReason,
-            SchedulerEvents events) {
-        events.taskDeferred(task.channel(), metricReason);
-        log.atDebug().setMessage("task.deferred").addKeyValue("taskId", task.taskId())
-                .addKeyValue("reason", metricReason).addKeyValue("until", until).log();
-        return GateDecision.Item.defer(task, until, reason);
     }
 
     private void raise(Alert alert, Instant now) {
@@ -124,17 +98,6 @@ final class QuotaGateProcessor implements Processor<String, GateRequest, String,
         log.atWarn().setMessage("alert.raised").addKeyValue("tenantId", alert.getTenantId())
                 .addKeyValue("kind", alert.getKind()).addKeyValue("alertId", alert.getAlertId())
                 .addKeyValue("details", alert.getDetails()).log();
-    }
-
-    /** The first instant at or after {@code at} inside the task's send window; {@code at} if the settings are bad. */
-    private static Instant inWindow(String tenantId, GateRequest.Item task, TenantSettings settings, Instant at) {
-        try {
-            return SendWindowPolicy.nextAllowed(at, settings, task.leadTimezone());
-        } catch (InvalidInputException e) {
-            log.atWarn().setMessage("gate.window_skipped").addKeyValue("tenantId", tenantId)
-                    .addKeyValue("error", e.getMessage()).log();
-            return at;
-        }
     }
 
     private static ZoneId tenantZone(TenantSettings settings) {

@@ -1,6 +1,5 @@
 package dev.followup.scheduler.topology;
 
-import dev.followup.events.Identifiers;
 import dev.followup.events.Topics;
 import dev.followup.events.serde.AvroDeserializer;
 import dev.followup.events.serde.AvroSerde;
@@ -28,16 +27,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.StreamPartitioner;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * The scheduler's topology, in one place. Four co-partitioned inputs (lead events, booking events, commands,
- * receipts; all keyed {@code tenantId:leadId}) feed one {@link SchedulerProcessor} that owns the stores:
+ * receipts; all keyed {@code tenantId:leadId}) feed one {@link SchedulerProcessor}, which hands each record to the
+ * handler of its kind; the handlers and the due-time engine ({@link Firing}) share its stores:
  * <ul>
  *   <li>{@value #TASKS_STORE}: task id → {@link ScheduledTask} (every status, for the query API);</li>
  *   <li>{@value #DUE_INDEX_STORE}: {@link DueIndexKey} → channel and tenant of each PENDING task;</li>
@@ -55,7 +51,7 @@ import org.apache.kafka.streams.state.Stores;
  * <ul>
  *   <li>tasks that come due go as a {@link GateRequest} (one record per tenant and tick), keyed {@code tenantId}, to
  *       the {@link QuotaGateProcessor} ({@value #QUOTA_STORE}: the tenant's counters), whose {@link GateDecision}
- *       comes back to the requesting partition; on "go" the {@link SchedulerProcessor} emits the task to
+ *       comes back to the requesting partition; on "go" the processor ({@link Firing}) emits the task to
  *       {@code followup.due-tasks.<channel>.v1}, on "defer" it re-arms the task at the deferred time. The lead side
  *       stays the only writer of its tasks, so a cancel, pause or erasure that arrives meanwhile still wins;</li>
  *   <li>receipts are re-keyed by tenant ({@link ReceiptsByTenant}) for the {@link FailureAlertProcessor}
@@ -199,60 +195,4 @@ public final class SchedulerTopology {
     static String deadLetterSink(String topic) {
         return "dlq-" + topic;
     }
-
-    /**
-     * Keeps the global tenant-settings store in step with its topic (a tombstone restores the defaults). A record whose
-     * key is not a valid identifier or not its value's {@code tenantId} is skipped, counted and logged: a global store
-     * cannot dead-letter, and a wrong key must not give one tenant another's settings. A tombstone with an invalid key
-     * is ignored (no valid record can be stored under it). {@link Topology#addGlobalStore} replays the topic through
-     * this processor on restore (Kafka Streams 4.2), so a skipped record stays skipped after a restart.
-     */
-    static final class TenantSettingsUpdater implements Processor<String, TenantSettings, Void, Void> {
-
-        private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TenantSettingsUpdater.class);
-
-        private final SchedulerEvents events;
-        private KeyValueStore<String, TenantSettings> store;
-
-        TenantSettingsUpdater(SchedulerEvents events) {
-            this.events = events;
-        }
-
-        @Override
-        public void init(ProcessorContext<Void, Void> context) {
-            store = context.getStateStore(TENANT_SETTINGS_STORE);
-        }
-
-        @Override
-        public void process(Record<String, TenantSettings> record) {
-            String key = record.key();
-            TenantSettings value = record.value();
-            if (!Identifiers.isValid(key)) {
-                if (value != null) {
-                    reject(key, value, "invalid_key", Identifiers.describe("key", key));
-                }
-                return;
-            }
-            if (value == null) {
-                store.delete(key);
-            } else if (!key.equals(value.getTenantId())) {
-                reject(key, value, "key_mismatch", "key is not the value's tenantId");
-            } else {
-                store.put(key, value);
-            }
-        }
-
-        private void reject(String key, TenantSettings value, String reason, String detail) {
-            events.tenantSettingsRejected(reason);
-            // ids only: a settings record carries no contact data, and none is logged
-            log.atWarn().setMessage("tenant-settings.rejected").addKeyValue("key", shorten(key))
-                    .addKeyValue("valueTenant", shorten(value.getTenantId())).addKeyValue("reason", reason)
-                    .addKeyValue("detail", detail).log();
-        }
-
-        private static String shorten(String s) {
-            return s == null ? null : s.length() > 40 ? s.substring(0, 40) + "..." : s;
-        }
-    }
-
 }

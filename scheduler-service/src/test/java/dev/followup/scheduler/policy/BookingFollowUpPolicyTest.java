@@ -76,4 +76,28 @@ class BookingFollowUpPolicyTest {
                 TaskIds.booking("acme", "lead-1", "bk-1", 0), TaskIds.booking("acme", "lead-1", "bk-1", 1));
         assertThat(tasks).allMatch(t -> t.source() == TaskReason.BOOKING && t.bookingId().equals("bk-1"));
     }
+
+    private static ScheduledTask followUp(String bookingId, Channel channel) {
+        Instant at = Instant.parse("2026-03-03T10:00:00Z");
+        return ScheduledTask.pending("bk-" + bookingId + "-" + channel, "acme", "lead-1", TaskReason.BOOKING, channel,
+                at, at, bookingId, null, Map.of());
+    }
+
+    @Test
+    void aCanceledBookingCancelsEveryOpenFollowUpOfThatBookingOnAnyChannel() {
+        assertThat(BookingFollowUpPolicy.canceledWith("bk-1", followUp("bk-1", Channel.CALL))).isTrue();
+        assertThat(BookingFollowUpPolicy.canceledWith("bk-1", followUp("bk-1", Channel.SMS))).isTrue();
+        assertThat(BookingFollowUpPolicy.canceledWith("bk-1", followUp("bk-1", Channel.SMS)
+                .withStatus(TaskStatus.HELD, Instant.parse("2026-03-03T09:00:00Z"), "lead paused")))
+                .as("a held follow-up is open too").isTrue();
+    }
+
+    @Test
+    void aCanceledBookingLeavesOtherBookingsAndTasksThatAlreadyRan() {
+        Instant at = Instant.parse("2026-03-03T10:00:00Z");
+        assertThat(BookingFollowUpPolicy.canceledWith("bk-1", followUp("bk-2", Channel.CALL))).isFalse();
+        assertThat(BookingFollowUpPolicy.canceledWith("bk-1", followUp("bk-1", Channel.CALL).emitted(at))).isFalse();
+        assertThat(BookingFollowUpPolicy.canceledWith("bk-1", ScheduledTask.pending("ls-1", "acme", "lead-1",
+                TaskReason.LEAD_SCORE, Channel.EMAIL, at, at, null, null, Map.of()))).as("no booking").isFalse();
+    }
 }

@@ -1,0 +1,139 @@
+package dev.followup.scheduler.topology;
+
+import dev.followup.events.Identifiers;
+import dev.followup.events.LeadKey;
+import dev.followup.scheduler.policy.InvalidInputException;
+import dev.followup.scheduler.policy.ScheduledTask;
+import dev.followup.scheduler.policy.TaskStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A partition's tasks and their indexes, which change together: the {@value SchedulerTopology#TASKS_STORE} store, the
+ * {@value SchedulerTopology#DUE_INDEX_STORE} (every PENDING task by due time), the
+ * {@value SchedulerTopology#LEAD_TASKS_STORE} index (every task of a lead) and the journey entry of each change. The
+ * firing scan of the due index starts where the last one stopped.
+ */
+final class TaskBook {
+
+    /** The processor's log category, which these events have always had. */
+    private static final Logger log = LoggerFactory.getLogger(SchedulerProcessor.class);
+    private static final byte[] EMPTY = new byte[0];
+
+    private final KeyValueStore<String, ScheduledTask> tasks;
+    private final KeyValueStore<Bytes, byte[]> dueIndex;
+    private final KeyValueStore<String, byte[]> leadTasks;
+    private final JourneyRecorder journey;
+    /** Where the next due scan starts: the last key fired, so scans skip the tombstones of fired entries. */
+    private Bytes scanFrom = DueIndexKey.MIN;
+
+    TaskBook(KeyValueStore<String, ScheduledTask> tasks, KeyValueStore<Bytes, byte[]> dueIndex,
+            KeyValueStore<String, byte[]> leadTasks, JourneyRecorder journey) {
+        this.tasks = tasks;
+        this.dueIndex = dueIndex;
+        this.leadTasks = leadTasks;
+        this.journey = journey;
+    }
+
+    ScheduledTask get(String taskId) {
+        return tasks.get(taskId);
+    }
+
+    /** The task if it belongs to this lead (a task id of another tenant or lead is treated as unknown). */
+    ScheduledTask ownTask(LeadKey key, String taskId) {
+        if (!Identifiers.isValid(taskId)) {
+            throw new InvalidInputException(Identifiers.describe("taskId", taskId));
+        }
+        ScheduledTask task = tasks.get(taskId);
+        if (task == null || !task.tenantId().equals(key.tenantId()) || !task.leadId().equals(key.leadId())) {
+            return null;
+        }
+        return task;
+    }
+
+    List<ScheduledTask> tasksOf(LeadKey key) {
+        return LeadTaskIndex.tasksOf(leadTasks, tasks, key.toString());
+    }
+
+    /** Writes {@code next} and keeps the due index and the lead index in step with it. */
+    void save(ScheduledTask previous, ScheduledTask next) {
+        if (previous != null && previous.status() == TaskStatus.PENDING
+                && (next.status() != TaskStatus.PENDING || !previous.dueAt().equals(next.dueAt()))) {
+            dueIndex.put(DueIndexKey.of(previous.dueAt(), previous.taskId()).toBytes(), null);
+        }
+        tasks.put(next.taskId(), next);
+        if (next.status() == TaskStatus.PENDING) {
+            Bytes indexKey = DueIndexKey.of(next.dueAt(), next.taskId()).toBytes();
+            dueIndex.put(indexKey, DueIndexKey.value(next.channel(), next.tenantId(), next.wasDeferred()));
+            if (indexKey.compareTo(scanFrom) < 0) {
+                scanFrom = indexKey;
+            }
+        }
+        if (previous == null) {
+            leadTasks.put(leadTaskKey(next.tenantId(), next.leadId(), next.taskId()), EMPTY);
+        }
+        journey.taskChanged(previous, next);
+    }
+
+    // ---- the firing path ----
+
+    /** Up to {@code max} due-index entries due at or before {@code nowMillis}, earliest first, from the last scan on. */
+    List<KeyValue<Bytes, byte[]>> due(long nowMillis, int max) {
+        List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>();
+        Bytes to = DueIndexKey.upTo(nowMillis);
+        if (scanFrom.compareTo(to) > 0) {
+            return batch;
+        }
+        try (KeyValueIterator<Bytes, byte[]> it = dueIndex.range(scanFrom, to)) {
+            while (it.hasNext() && batch.size() < max) {
+                batch.add(it.next());
+            }
+        }
+        return batch;
+    }
+
+    /** Takes a fired entry out of the due index (a put of null deletes without reading the old value first). */
+    void unindex(Bytes dueKey) {
+        dueIndex.put(dueKey, null);
+    }
+
+    /** The next scan starts at {@code lastKey}, the last entry the current one took. */
+    void scannedTo(Bytes lastKey) {
+        scanFrom = lastKey;
+    }
+
+    /** {@code task}, taken out of the due index, was emitted at {@code now}. */
+    void emitted(ScheduledTask task, Instant now) {
+        tasks.put(task.taskId(), task.emitted(now));
+        journey.taskEmitted(now);
+    }
+
+    /** {@code task}, taken out of the due index, could not be emitted: FAILED, visible and retryable. */
+    void failed(ScheduledTask task, Instant now, String detail) {
+        tasks.put(task.taskId(), task.withStatus(TaskStatus.FAILED, now, detail));
+    }
+
+    // ---- keys and logs shared by the lead's stores ----
+
+    /** {@code tenantId:leadId/}: how every per-lead key of the scheduler's stores starts. */
+    static String leadTaskPrefix(String tenantId, String leadId) {
+        return tenantId + ":" + leadId + "/";
+    }
+
+    static String leadTaskKey(String tenantId, String leadId, String taskId) {
+        return leadTaskPrefix(tenantId, leadId) + taskId;
+    }
+
+    /** An input that changed nothing for {@code task} (null: unknown), logged as {@code event} with its status. */
+    static void logIgnored(String event, String taskId, ScheduledTask task) {
+        log.atInfo().setMessage(event).addKeyValue("taskId", taskId)
+                .addKeyValue("status", task == null ? "UNKNOWN" : task.status().name()).log();
+    }
+}

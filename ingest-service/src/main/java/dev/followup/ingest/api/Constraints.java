@@ -2,6 +2,7 @@ package dev.followup.ingest.api;
 
 import dev.followup.events.DurationText;
 import dev.followup.events.Identifiers;
+import dev.followup.events.TimeZones;
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Set;
@@ -60,13 +60,14 @@ public final class Constraints {
     public static final class TimeZoneValidator implements ConstraintValidator<IanaZone, String> {
         @Override
         public boolean isValid(String value, ConstraintValidatorContext context) {
-            String problem = TimeZones.problem(value);
-            if (problem == null) {
+            if (value == null) {
                 return true;
             }
-            context.disableDefaultConstraintViolation();
-            context.buildConstraintViolationWithTemplate(problem).addConstraintViolation();
-            return false;
+            return TimeZones.problemWith(value).map(problem -> {
+                context.disableDefaultConstraintViolation();
+                context.buildConstraintViolationWithTemplate(problem).addConstraintViolation();
+                return false;
+            }).orElse(true);
         }
     }
 
@@ -310,39 +311,6 @@ public final class Constraints {
                 }
             }
             return true;
-        }
-    }
-
-    /** The time zone rule, with a reason for each kind of rejected id. */
-    public static final class TimeZones {
-
-        private static final Set<String> AVAILABLE = ZoneId.getAvailableZoneIds();
-
-        private TimeZones() {
-        }
-
-        /** Null if {@code id} is an accepted IANA region id, else why not (never containing the id). */
-        public static String problem(String id) {
-            if (id == null || "UTC".equals(id)) {
-                return null;
-            }
-            if (ZoneId.SHORT_IDS.containsKey(id) || id.matches("[A-Z]{2,5}")) {
-                return "is an abbreviation, not an IANA time zone id: abbreviations are ambiguous (EST is a fixed -05:00 "
-                        + "without daylight saving time, IST is India, Ireland or Israel); use a region id such as "
-                        + "America/New_York or Europe/Paris";
-            }
-            if (id.matches("(?i)(UTC|GMT|UT)?[+-].*|Z")) {
-                return "is a fixed offset, not an IANA time zone id: an offset has no daylight-saving rules; use a "
-                        + "region id such as Europe/Berlin (or UTC)";
-            }
-            if (AVAILABLE.contains(id) && id.contains("/")) {
-                return null;
-            }
-            if (AVAILABLE.contains(id)) {
-                return "is a legacy zone id; use a region id such as America/Chicago or Europe/Paris (or UTC)";
-            }
-            return "is not a known IANA time zone id (ids are case-sensitive, e.g. Europe/Paris, America/New_York, "
-                    + "Asia/Kolkata, UTC)";
         }
     }
 }

@@ -2,31 +2,11 @@ package dev.followup.ingest.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.followup.ingest.api.Constraints.TimeZones;
 import dev.followup.ingest.publish.EventIds;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
-/** The time-zone rule, value shortening and id derivation, without Spring or Kafka. */
+/** Value shortening and id derivation, without Spring or Kafka (the time-zone rule is tested in schemas). */
 class TimeZoneRuleTest {
-
-    @ParameterizedTest
-    @ValueSource(strings = {"Europe/Paris", "America/New_York", "Asia/Kolkata", "Pacific/Auckland", "UTC", "Etc/UTC",
-            "America/Argentina/Buenos_Aires"})
-    void regionIdsAreAccepted(String id) {
-        assertThat(TimeZones.problem(id)).isNull();
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "EST|abbreviation", "GST|abbreviation", "IST|abbreviation", "PST|abbreviation", "CET|abbreviation",
-            "+02:00|fixed offset", "UTC+2|fixed offset", "GMT-05:00|fixed offset", "Z|fixed offset",
-            "EST5EDT|legacy", "Mars/Olympus|not a known", "europe/paris|not a known", "Europe/Pari|not a known"})
-    void othersAreRejectedSayingWhy(String id, String reason) {
-        assertThat(TimeZones.problem(id)).contains(reason);
-    }
 
     @Test
     void derivedIdsAreStablePerTenantKeyRouteAndLine() {

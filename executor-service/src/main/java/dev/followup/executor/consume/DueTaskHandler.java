@@ -1,5 +1,12 @@
 package dev.followup.executor.consume;
 
+import static dev.followup.events.DeadLetterHeaders.ATTEMPTS;
+import static dev.followup.events.DeadLetterHeaders.ERROR;
+import static dev.followup.events.DeadLetterHeaders.ERROR_CLASS;
+import static dev.followup.events.DeadLetterHeaders.SOURCE_OFFSET;
+import static dev.followup.events.DeadLetterHeaders.SOURCE_PARTITION;
+import static dev.followup.events.DeadLetterHeaders.SOURCE_TOPIC;
+
 import dev.followup.events.LeadKey;
 import dev.followup.events.Topics;
 import dev.followup.events.serde.AvroDeserializer;
@@ -47,12 +54,6 @@ public final class DueTaskHandler {
     static final String ATTEMPT = "followup.attempt";
     static final String FIRST_ATTEMPT = "followup.first-attempt";
     static final String NOT_BEFORE = "followup.not-before";
-    static final String ERROR = "followup.error";
-    static final String ERROR_CLASS = "followup.error.class";
-    static final String ATTEMPTS = "followup.attempts";
-    static final String SOURCE_TOPIC = "followup.source.topic";
-    static final String SOURCE_PARTITION = "followup.source.partition";
-    static final String SOURCE_OFFSET = "followup.source.offset";
 
     private static final Logger log = LoggerFactory.getLogger(DueTaskHandler.class);
 

@@ -113,13 +113,12 @@ public final class Constraints {
         }
     }
 
-    /** A Spring cron expression: second minute hour day-of-month month day-of-week (e.g. 0 0 9 * * MON-FRI). */
+    /** A cron expression as {@link dev.followup.events.CronText} defines it, parsed as the scheduler parses it. */
     @Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT, ElementType.TYPE_USE})
     @Retention(RetentionPolicy.RUNTIME)
     @Constraint(validatedBy = CronValidator.class)
     public @interface CronText {
-        String message() default "must be a cron expression of six fields: second minute hour day-of-month month"
-                + " day-of-week (e.g. 0 0 9 * * MON-FRI)";
+        String message() default dev.followup.events.CronText.PROBLEM;
         Class<?>[] groups() default {};
         Class<? extends Payload>[] payload() default {};
     }
@@ -127,7 +126,7 @@ public final class Constraints {
     public static final class CronValidator implements ConstraintValidator<CronText, String> {
         @Override
         public boolean isValid(String value, ConstraintValidatorContext context) {
-            return value == null || (value.length() <= 200 && CronExpression.isValidExpression(value));
+            return value == null || dev.followup.events.CronText.isValid(value, CronExpression::isValidExpression);
         }
     }
 

@@ -35,7 +35,7 @@ public final class Constraints {
     @Retention(RetentionPolicy.RUNTIME)
     @Constraint(validatedBy = IdentifierValidator.class)
     public @interface Id {
-        String message() default "must be 1-128 characters of letters, digits, '.', '_', '-' and '@'";
+        String message() default Identifiers.PROBLEM;
         Class<?>[] groups() default {};
         Class<? extends Payload>[] payload() default {};
     }

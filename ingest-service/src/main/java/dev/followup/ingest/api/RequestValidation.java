@@ -66,7 +66,7 @@ public class RequestValidation {
         pathIds.forEach((name, value) -> {
             if (!Identifiers.isValid(value)) {
                 problems.add(FieldProblem.of(name, value, value == null ? "is required"
-                        : "must be 1-128 characters of letters, digits, '.', '_', '-' and '@'"));
+                        : Identifiers.PROBLEM));
             }
         });
         if (body == null) {

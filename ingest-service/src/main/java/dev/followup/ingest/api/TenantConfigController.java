@@ -2,6 +2,7 @@ package dev.followup.ingest.api;
 
 import static dev.followup.ingest.api.RequestValidation.ids;
 
+import dev.followup.events.Identifiers;
 import dev.followup.events.SequenceKey;
 import dev.followup.events.v1.SequenceDefinition;
 import dev.followup.events.v1.TenantSettings;
@@ -82,9 +83,9 @@ public class TenantConfigController {
     /** A sequence of the caller's tenant; 404 when absent (another tenant's sequence is absent for this caller). */
     @GetMapping("/sequences/{sequenceId}")
     public ResponseEntity<?> getSequence(@AuthenticationPrincipal Tenant tenant, @PathVariable String sequenceId) {
-        if (!dev.followup.events.Identifiers.isValid(sequenceId)) {
+        if (!Identifiers.isValid(sequenceId)) {
             throw new InvalidRequestException(FieldProblem.of("sequenceId", sequenceId,
-                    "must be 1-128 characters of letters, digits, '.', '_', '-' and '@'"));
+                    Identifiers.PROBLEM));
         }
         sequences.awaitWritten(properties.view().readYourWritesTimeout());
         return sequences.get(SequenceKey.of(tenant.id(), sequenceId).toString())

@@ -1,4 +1,4 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.validation;
 
 import dev.followup.events.DurationText;
 import dev.followup.events.Identifiers;
@@ -143,9 +143,15 @@ public final class Constraints {
         Class<? extends Payload>[] payload() default {};
     }
 
-    public static final class OneScheduleValidator implements ConstraintValidator<OneSchedule, Bodies.RepeatBody> {
+    /** What {@link OneSchedule} checks: a body with the two schedule fields. */
+    public interface Schedule {
+        String every();
+        String cron();
+    }
+
+    public static final class OneScheduleValidator implements ConstraintValidator<OneSchedule, Schedule> {
         @Override
-        public boolean isValid(Bodies.RepeatBody value, ConstraintValidatorContext context) {
+        public boolean isValid(Schedule value, ConstraintValidatorContext context) {
             if (value == null) {
                 return true;
             }

@@ -1,18 +1,21 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.web;
 
-import static dev.followup.ingest.api.RequestValidation.ids;
+import static dev.followup.ingest.web.RequestValidation.ids;
 
 import dev.followup.events.Identifiers;
 import dev.followup.events.SequenceKey;
 import dev.followup.events.v1.SequenceDefinition;
 import dev.followup.events.v1.TenantSettings;
 import dev.followup.events.view.CompactedTopicView;
-import dev.followup.ingest.api.Bodies.SequenceBody;
-import dev.followup.ingest.api.Bodies.SettingsBody;
-import dev.followup.ingest.api.Bodies.StepBody;
 import dev.followup.ingest.config.IngestProperties;
+import dev.followup.ingest.problem.FieldProblem;
+import dev.followup.ingest.problem.InvalidRequestException;
+import dev.followup.ingest.problem.Problems;
 import dev.followup.ingest.publish.Published;
 import dev.followup.ingest.security.Tenant;
+import dev.followup.ingest.web.Bodies.SequenceBody;
+import dev.followup.ingest.web.Bodies.SettingsBody;
+import dev.followup.ingest.web.Bodies.StepBody;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Map;

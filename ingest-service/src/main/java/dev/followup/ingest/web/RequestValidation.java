@@ -1,9 +1,13 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.web;
 
 import dev.followup.events.Identifiers;
 import dev.followup.events.TenantGrants;
 import dev.followup.events.WebhookTargets;
+import dev.followup.ingest.problem.FieldProblem;
+import dev.followup.ingest.problem.InvalidRequestException;
+import dev.followup.ingest.problem.TenantMismatchException;
 import dev.followup.ingest.security.Tenant;
+import dev.followup.ingest.validation.Constraints;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.time.Clock;

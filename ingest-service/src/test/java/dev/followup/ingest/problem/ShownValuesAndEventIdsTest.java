@@ -1,4 +1,4 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.problem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,7 @@ import dev.followup.ingest.publish.EventIds;
 import org.junit.jupiter.api.Test;
 
 /** Value shortening and id derivation, without Spring or Kafka (the time-zone rule is tested in schemas). */
-class TimeZoneRuleTest {
+class ShownValuesAndEventIdsTest {
 
     @Test
     void derivedIdsAreStablePerTenantKeyRouteAndLine() {

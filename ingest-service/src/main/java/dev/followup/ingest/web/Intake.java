@@ -1,7 +1,9 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.web;
 
 import dev.followup.events.Topics;
 import dev.followup.events.view.CompactedTopicView;
+import dev.followup.ingest.problem.FieldProblem;
+import dev.followup.ingest.problem.InvalidRequestException;
 import dev.followup.ingest.publish.EventIds;
 import dev.followup.ingest.publish.EventPublisher;
 import dev.followup.ingest.publish.IdempotencyCache;

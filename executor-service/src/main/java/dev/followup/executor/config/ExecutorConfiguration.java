@@ -5,7 +5,10 @@ import dev.followup.executor.consume.ChannelListeners;
 import dev.followup.executor.consume.ChannelListeners.ChannelSetup;
 import dev.followup.executor.consume.ChannelWorkers;
 import dev.followup.executor.consume.DueTaskHandler;
+import dev.followup.executor.consume.RetryTaskHandler;
 import dev.followup.executor.consume.TaskDrafting;
+import dev.followup.executor.consume.TaskHandler;
+import dev.followup.executor.consume.TaskOutcomes;
 import dev.followup.executor.consume.TenantSettingsView;
 import dev.followup.executor.content.DraftRenderer;
 import dev.followup.executor.policy.RetryPolicy;
@@ -115,7 +118,7 @@ public class ExecutorConfiguration {
     @Bean
     KafkaAdmin.NewTopics retryTopics(ExecutorProperties props) {
         return new KafkaAdmin.NewTopics(props.channels().stream()
-                .map(c -> TopicBuilder.name(DueTaskHandler.retryTopicOf(c)).partitions(props.retryTopicPartitions()).build())
+                .map(c -> TopicBuilder.name(RetryTaskHandler.retryTopicOf(c)).partitions(props.retryTopicPartitions()).build())
                 .toArray(NewTopic[]::new));
     }
 
@@ -126,8 +129,12 @@ public class ExecutorConfiguration {
         List<ChannelSetup> setups = props.channels().stream().map(channel -> {
             ExecutorProperties.ChannelProperties cp = props.channel(channel);
             RetryPolicy defaults = new RetryPolicy(cp.maxAttempts(), cp.initialBackoff());
-            return new ChannelSetup(channel, mode -> new DueTaskHandler(channel, mode, drafting, settings, defaults,
-                    props.retryHorizon(), workers.of(channel), clock, meters), 2 * cp.concurrency());
+            return new ChannelSetup(channel, mode -> {
+                DueTaskHandler due = new DueTaskHandler(channel, drafting,
+                        new TaskOutcomes(channel, settings, defaults, clock, meters), workers.of(channel));
+                return mode == TaskHandler.Mode.DUE ? due
+                        : new RetryTaskHandler(due, props.retryHorizon(), workers.of(channel), clock);
+            }, 2 * cp.concurrency());
         }).toList();
         // spring.kafka.producer.transaction-id-prefix carries a random part: unique to this instance
         String prefix = producerFactory.getTransactionIdPrefix() != null ? producerFactory.getTransactionIdPrefix()

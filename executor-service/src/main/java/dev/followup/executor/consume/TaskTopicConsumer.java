@@ -62,7 +62,7 @@ final class TaskTopicConsumer implements Runnable {
 
     private final String group;
     private final String topic;
-    private final DueTaskHandler handler;
+    private final TaskHandler handler;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Object> producerConfig;
     private final int maxInFlight;
@@ -93,7 +93,7 @@ final class TaskTopicConsumer implements Runnable {
      * @param consumerConfig  Kafka consumer settings (group, client id and offsets handling are set here)
      * @param producerConfig  Kafka producer settings, with a {@code transactional.id} unique to this consumer
      */
-    TaskTopicConsumer(String group, String topic, DueTaskHandler handler, Map<String, Object> consumerConfig,
+    TaskTopicConsumer(String group, String topic, TaskHandler handler, Map<String, Object> consumerConfig,
             Map<String, Object> producerConfig, int maxInFlight, Duration drainTimeout, MeterRegistry meters) {
         this.group = group;
         this.topic = topic;

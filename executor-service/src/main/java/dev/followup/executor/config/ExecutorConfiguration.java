@@ -61,14 +61,15 @@ public class ExecutorConfiguration {
     WebhookSecrets webhookSecrets(ExecutorProperties props, GrantProperties grants) {
         TenantGrants g = grants.grants();
         // which tenant may use which ref, and refs that nobody may use: names only, never values
-        log.info("event=executor.grants webhookSecrets={} mailboxes={}", g.webhookSecretGrants(), g.mailboxGrants());
+        log.atInfo().setMessage("executor.grants").addKeyValue("webhookSecrets", g.webhookSecretGrants())
+                .addKeyValue("mailboxes", g.mailboxGrants()).log();
         props.secrets().keySet().stream().filter(ref -> !ref.equals(props.outboxSecretRef())
                 && !g.webhookSecretGrants().containsKey(ref)).sorted().forEach(ref ->
-                log.warn("event=executor.secret-not-granted ref={} (no tenant may use it: set followup.grants.webhook-secrets.{})",
-                        ref, ref));
+                log.atWarn().setMessage("executor.secret-not-granted").addKeyValue("ref", ref)
+                        .addKeyValue("detail", "no tenant may use it: set followup.grants.webhook-secrets." + ref).log());
         props.mailboxes().keySet().stream().filter(ref -> !g.mailboxGrants().containsKey(ref)).sorted().forEach(ref ->
-                log.warn("event=executor.mailbox-not-granted ref={} (no tenant may use it: set followup.grants.mailboxes.{})",
-                        ref, ref));
+                log.atWarn().setMessage("executor.mailbox-not-granted").addKeyValue("ref", ref)
+                        .addKeyValue("detail", "no tenant may use it: set followup.grants.mailboxes." + ref).log());
         return new WebhookSecrets(props.secrets(), g);
     }
 
@@ -95,7 +96,8 @@ public class ExecutorConfiguration {
             WebhookSecrets secrets, GrantProperties grants, WebhookDraftPoster webhooks, Clock clock, MeterRegistry meters) {
         if (props.noopProvider()) {
             // benchmarks: every provider name the drafting picks resolves to the no-op provider
-            log.warn("event=executor.noop_provider channels={} (benchmark mode: no drafts are made)", props.channels());
+            log.atWarn().setMessage("executor.noop_provider").addKeyValue("channels", props.channels())
+                    .addKeyValue("detail", "benchmark mode: no drafts are made").log();
             DraftProvider noop = new NoopDraftProvider();
             return new TaskDrafting(settings, renderer,
                     Map.of("imap", noop, "maildir", noop, "webhook", noop, "outbox", noop), meters);

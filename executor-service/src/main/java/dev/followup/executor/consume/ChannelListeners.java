@@ -65,7 +65,8 @@ public final class ChannelListeners implements SmartLifecycle {
         }
         threads.forEach(Thread::start);
         running = true;
-        log.info("event=listeners.started groups={}", consumers.stream().map(TaskTopicConsumer::group).toList());
+        log.atInfo().setMessage("listeners.started")
+                .addKeyValue("groups", consumers.stream().map(TaskTopicConsumer::group).toList()).log();
     }
 
     private void add(String group, String topic, ChannelSetup setup, TaskHandler.Mode mode) {
@@ -107,7 +108,7 @@ public final class ChannelListeners implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
             if (thread.isAlive()) {
-                log.warn("event=listener.stop-timed-out group={}", thread.getName());
+                log.atWarn().setMessage("listener.stop-timed-out").addKeyValue("group", thread.getName()).log();
             }
         }
         consumers.clear();

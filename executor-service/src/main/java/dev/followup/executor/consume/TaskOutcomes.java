@@ -30,6 +30,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * What a try of a channel's task comes to, as the records to publish: a receipt for a terminal outcome, the task on
@@ -68,8 +69,9 @@ public final class TaskOutcomes {
     /** A record that holds no task of this channel: straight to the DLQ. */
     ProducerRecord<String, byte[]> undecodable(ConsumerRecord<String, byte[]> record, SerializationException e) {
         meters.counter("followup.executor.dlq", "channel", channel.name(), "reason", "undecodable").increment();
-        log.warn("event=task.dead-lettered channel={} topic={} partition={} offset={} error={}", channel,
-                record.topic(), record.partition(), record.offset(), e.getMessage());
+        log.atWarn().setMessage("task.dead-lettered").addKeyValue("channel", channel)
+                .addKeyValue("topic", record.topic()).addKeyValue("partition", record.partition())
+                .addKeyValue("offset", record.offset()).addKeyValue("error", e.getMessage()).log();
         return deadLetter(record, e.getMessage(), e.getClass().getName(), 0);
     }
 
@@ -81,10 +83,14 @@ public final class TaskOutcomes {
             // the metrics are the record of success): successes at DEBUG, like the scheduler's task.emitted
             boolean routine = t.status() == ReceiptStatus.DRAFTED || t.status() == ReceiptStatus.SENT
                     || t.status() == ReceiptStatus.SKIPPED;
-            log.atLevel(routine ? Level.DEBUG : Level.INFO)
-                    .log("event=task.{} taskId={} tenant={} channel={} attempt={} provider={}{}", eventOf(t.status()),
-                    task.getTaskId(), task.getTenantId(), channel, attempt, t.provider(),
-                    t.error() == null ? "" : " error=\"" + t.error() + "\"");
+            LoggingEventBuilder line = log.atLevel(routine ? Level.DEBUG : Level.INFO).setMessage(eventOf(t.status()))
+                    .addKeyValue("taskId", task.getTaskId()).addKeyValue("tenant", task.getTenantId())
+                    .addKeyValue("channel", channel).addKeyValue("attempt", attempt)
+                    .addKeyValue("provider", t.provider());
+            if (t.error() != null) {
+                line = line.addKeyValue("error", t.error());
+            }
+            line.log();
             return List.of(receipt(task, attempt, t.status(), t.provider(), t.providerRef(), t.link(), t.error()));
         }
         return retryOrDead(record, task, attempt, firstAttempt, (DraftOutcome.Retriable) outcome);
@@ -101,8 +107,9 @@ public final class TaskOutcomes {
                     new DraftOutcome.Retriable("none", e.toString(), e.getClass().getName()));
         } catch (RuntimeException again) {
             meters.counter("followup.executor.dlq", "channel", channel.name(), "reason", "unhandled").increment();
-            log.error("event=task.dead-lettered taskId={} tenant={} channel={} attempt={} error=\"{}\"",
-                    task.getTaskId(), task.getTenantId(), channel, attempt, again.toString());
+            log.atError().setMessage("task.dead-lettered").addKeyValue("taskId", task.getTaskId())
+                    .addKeyValue("tenant", task.getTenantId()).addKeyValue("channel", channel)
+                    .addKeyValue("attempt", attempt).addKeyValue("error", again.toString()).log();
             return List.of(deadLetter(record, again.toString(), again.getClass().getName(), attempt - firstAttempt + 1));
         }
     }
@@ -113,8 +120,10 @@ public final class TaskOutcomes {
         if (policy.allowsRetryAfter(attempt, firstAttempt)) {
             Instant notBefore = policy.nextTryAt(clock.instant(), attempt, firstAttempt);
             meters.counter("followup.executor.retries", "channel", channel.name()).increment();
-            log.info("event=task.retry-scheduled taskId={} tenant={} channel={} attempt={} nextAttempt={} notBefore={} error=\"{}\"",
-                    task.getTaskId(), task.getTenantId(), channel, attempt, attempt + 1, notBefore, failure.error());
+            log.atInfo().setMessage("task.retry-scheduled").addKeyValue("taskId", task.getTaskId())
+                    .addKeyValue("tenant", task.getTenantId()).addKeyValue("channel", channel)
+                    .addKeyValue("attempt", attempt).addKeyValue("nextAttempt", attempt + 1)
+                    .addKeyValue("notBefore", notBefore).addKeyValue("error", failure.error()).log();
             Headers headers = sourceHeaders(record);
             headers.add(ATTEMPT, bytes(attempt + 1));
             headers.add(FIRST_ATTEMPT, bytes(firstAttempt));
@@ -124,8 +133,10 @@ public final class TaskOutcomes {
         }
         String error = "gave up after " + (attempt - firstAttempt + 1) + " attempt(s): " + failure.error();
         meters.counter("followup.executor.dlq", "channel", channel.name(), "reason", "retries-exhausted").increment();
-        log.warn("event=task.dead taskId={} tenant={} channel={} attempt={} provider={} error=\"{}\"", task.getTaskId(),
-                task.getTenantId(), channel, attempt, failure.provider(), error);
+        log.atWarn().setMessage("task.dead").addKeyValue("taskId", task.getTaskId())
+                .addKeyValue("tenant", task.getTenantId()).addKeyValue("channel", channel)
+                .addKeyValue("attempt", attempt).addKeyValue("provider", failure.provider())
+                .addKeyValue("error", error).log();
         return List.of(receipt(task, attempt, ReceiptStatus.DEAD, failure.provider(), null, null, error),
                 deadLetter(record, failure.error(), failure.errorClass(), attempt - firstAttempt + 1));
     }
@@ -135,8 +146,9 @@ public final class TaskOutcomes {
         try {
             return RetryPolicy.of(tenant, channelDefaults.maxAttempts(), channelDefaults.initialBackoff());
         } catch (IllegalArgumentException e) {
-            log.warn("event=tenant-settings.invalid tenant={} channel={} error=\"{}\" using=channel-defaults",
-                    task.getTenantId(), channel, e.getMessage());
+            log.atWarn().setMessage("tenant-settings.invalid").addKeyValue("tenant", task.getTenantId())
+                    .addKeyValue("channel", channel).addKeyValue("error", e.getMessage())
+                    .addKeyValue("using", "channel-defaults").log();
             return channelDefaults;
         }
     }
@@ -195,11 +207,11 @@ public final class TaskOutcomes {
 
     private static String eventOf(ReceiptStatus status) {
         return switch (status) {
-            case DRAFTED -> "drafted";
-            case SENT -> "sent";
-            case SKIPPED -> "skipped";
-            case FAILED -> "failed";
-            case DEAD -> "dead";
+            case DRAFTED -> "task.drafted";
+            case SENT -> "task.sent";
+            case SKIPPED -> "task.skipped";
+            case FAILED -> "task.failed";
+            case DEAD -> "task.dead";
         };
     }
 

@@ -43,7 +43,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-/** Every endpoint of DESIGN §7 against a real broker: the 202 body and the Avro record that lands. */
+/** Every endpoint of docs/design.md §7 against a real broker: the 202 body and the Avro record that lands. */
 @WithKafka
 @ActiveProfiles("local")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)

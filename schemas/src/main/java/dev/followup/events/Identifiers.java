@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 public final class Identifiers {
 
     public static final int MAX_LENGTH = 128;
+    /** The field error for an invalid identifier (a compile-time constant: usable as an annotation default). */
+    public static final String PROBLEM = "must be 1-" + MAX_LENGTH + " characters of letters, digits, '.', '_', '-' and '@'";
     private static final Pattern VALID = Pattern.compile("(?!\\.+$)[A-Za-z0-9._@-]{1," + MAX_LENGTH + "}");
 
     private Identifiers() {

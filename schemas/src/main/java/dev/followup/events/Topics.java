@@ -4,7 +4,7 @@ import dev.followup.events.v1.Channel;
 import java.util.List;
 import java.util.Locale;
 
-/** The Kafka topics of the contract (DESIGN §3), in one place. */
+/** The Kafka topics of the contract (docs/design.md §3), in one place. */
 public final class Topics {
 
     public static final String LEAD_EVENTS = "followup.lead-events.v1";

@@ -5,7 +5,10 @@ import dev.followup.executor.consume.ChannelListeners;
 import dev.followup.executor.consume.ChannelListeners.ChannelSetup;
 import dev.followup.executor.consume.ChannelWorkers;
 import dev.followup.executor.consume.DueTaskHandler;
+import dev.followup.executor.consume.RetryTaskHandler;
 import dev.followup.executor.consume.TaskDrafting;
+import dev.followup.executor.consume.TaskHandler;
+import dev.followup.executor.consume.TaskOutcomes;
 import dev.followup.executor.consume.TenantSettingsView;
 import dev.followup.executor.content.DraftRenderer;
 import dev.followup.executor.policy.RetryPolicy;
@@ -58,14 +61,15 @@ public class ExecutorConfiguration {
     WebhookSecrets webhookSecrets(ExecutorProperties props, GrantProperties grants) {
         TenantGrants g = grants.grants();
         // which tenant may use which ref, and refs that nobody may use: names only, never values
-        log.info("event=executor.grants webhookSecrets={} mailboxes={}", g.webhookSecretGrants(), g.mailboxGrants());
+        log.atInfo().setMessage("executor.grants").addKeyValue("webhookSecrets", g.webhookSecretGrants())
+                .addKeyValue("mailboxes", g.mailboxGrants()).log();
         props.secrets().keySet().stream().filter(ref -> !ref.equals(props.outboxSecretRef())
                 && !g.webhookSecretGrants().containsKey(ref)).sorted().forEach(ref ->
-                log.warn("event=executor.secret-not-granted ref={} (no tenant may use it: set followup.grants.webhook-secrets.{})",
-                        ref, ref));
+                log.atWarn().setMessage("executor.secret-not-granted").addKeyValue("ref", ref)
+                        .addKeyValue("detail", "no tenant may use it: set followup.grants.webhook-secrets." + ref).log());
         props.mailboxes().keySet().stream().filter(ref -> !g.mailboxGrants().containsKey(ref)).sorted().forEach(ref ->
-                log.warn("event=executor.mailbox-not-granted ref={} (no tenant may use it: set followup.grants.mailboxes.{})",
-                        ref, ref));
+                log.atWarn().setMessage("executor.mailbox-not-granted").addKeyValue("ref", ref)
+                        .addKeyValue("detail", "no tenant may use it: set followup.grants.mailboxes." + ref).log());
         return new WebhookSecrets(props.secrets(), g);
     }
 
@@ -92,7 +96,8 @@ public class ExecutorConfiguration {
             WebhookSecrets secrets, GrantProperties grants, WebhookDraftPoster webhooks, Clock clock, MeterRegistry meters) {
         if (props.noopProvider()) {
             // benchmarks: every provider name the drafting picks resolves to the no-op provider
-            log.warn("event=executor.noop_provider channels={} (benchmark mode: no drafts are made)", props.channels());
+            log.atWarn().setMessage("executor.noop_provider").addKeyValue("channels", props.channels())
+                    .addKeyValue("detail", "benchmark mode: no drafts are made").log();
             DraftProvider noop = new NoopDraftProvider();
             return new TaskDrafting(settings, renderer,
                     Map.of("imap", noop, "maildir", noop, "webhook", noop, "outbox", noop), meters);
@@ -115,7 +120,7 @@ public class ExecutorConfiguration {
     @Bean
     KafkaAdmin.NewTopics retryTopics(ExecutorProperties props) {
         return new KafkaAdmin.NewTopics(props.channels().stream()
-                .map(c -> TopicBuilder.name(DueTaskHandler.retryTopicOf(c)).partitions(props.retryTopicPartitions()).build())
+                .map(c -> TopicBuilder.name(RetryTaskHandler.retryTopicOf(c)).partitions(props.retryTopicPartitions()).build())
                 .toArray(NewTopic[]::new));
     }
 
@@ -126,8 +131,12 @@ public class ExecutorConfiguration {
         List<ChannelSetup> setups = props.channels().stream().map(channel -> {
             ExecutorProperties.ChannelProperties cp = props.channel(channel);
             RetryPolicy defaults = new RetryPolicy(cp.maxAttempts(), cp.initialBackoff());
-            return new ChannelSetup(channel, mode -> new DueTaskHandler(channel, mode, drafting, settings, defaults,
-                    props.retryHorizon(), workers.of(channel), clock, meters), 2 * cp.concurrency());
+            return new ChannelSetup(channel, mode -> {
+                DueTaskHandler due = new DueTaskHandler(channel, drafting,
+                        new TaskOutcomes(channel, settings, defaults, clock, meters), workers.of(channel));
+                return mode == TaskHandler.Mode.DUE ? due
+                        : new RetryTaskHandler(due, props.retryHorizon(), workers.of(channel), clock);
+            }, 2 * cp.concurrency());
         }).toList();
         // spring.kafka.producer.transaction-id-prefix carries a random part: unique to this instance
         String prefix = producerFactory.getTransactionIdPrefix() != null ? producerFactory.getTransactionIdPrefix()

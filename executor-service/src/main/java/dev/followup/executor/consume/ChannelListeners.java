@@ -27,7 +27,7 @@ public final class ChannelListeners implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ChannelListeners.class);
 
     /** What a channel's consumers need: the handler per mode and how many tasks may be in flight per consumer. */
-    public record ChannelSetup(Channel channel, Function<DueTaskHandler.Mode, DueTaskHandler> handler, int maxInFlight) {
+    public record ChannelSetup(Channel channel, Function<TaskHandler.Mode, TaskHandler> handler, int maxInFlight) {
     }
 
     private final Map<String, Object> consumerConfig;
@@ -60,15 +60,16 @@ public final class ChannelListeners implements SmartLifecycle {
     public synchronized void start() {
         for (ChannelSetup setup : setups) {
             String group = "followup-executor-" + setup.channel().name().toLowerCase(Locale.ROOT);
-            add(group, Topics.dueTasks(setup.channel()), setup, DueTaskHandler.Mode.DUE);
-            add(group + "-retry", DueTaskHandler.retryTopicOf(setup.channel()), setup, DueTaskHandler.Mode.RETRY);
+            add(group, Topics.dueTasks(setup.channel()), setup, TaskHandler.Mode.DUE);
+            add(group + "-retry", RetryTaskHandler.retryTopicOf(setup.channel()), setup, TaskHandler.Mode.RETRY);
         }
         threads.forEach(Thread::start);
         running = true;
-        log.info("event=listeners.started groups={}", consumers.stream().map(TaskTopicConsumer::group).toList());
+        log.atInfo().setMessage("listeners.started")
+                .addKeyValue("groups", consumers.stream().map(TaskTopicConsumer::group).toList()).log();
     }
 
-    private void add(String group, String topic, ChannelSetup setup, DueTaskHandler.Mode mode) {
+    private void add(String group, String topic, ChannelSetup setup, TaskHandler.Mode mode) {
         Map<String, Object> producer = new HashMap<>(producerConfig);
         producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionIdPrefix + group);
         TaskTopicConsumer consumer = new TaskTopicConsumer(group, topic, setup.handler().apply(mode), consumerConfig,
@@ -107,7 +108,7 @@ public final class ChannelListeners implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
             if (thread.isAlive()) {
-                log.warn("event=listener.stop-timed-out group={}", thread.getName());
+                log.atWarn().setMessage("listener.stop-timed-out").addKeyValue("group", thread.getName()).log();
             }
         }
         consumers.clear();

@@ -62,7 +62,7 @@ final class TaskTopicConsumer implements Runnable {
 
     private final String group;
     private final String topic;
-    private final DueTaskHandler handler;
+    private final TaskHandler handler;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Object> producerConfig;
     private final int maxInFlight;
@@ -93,7 +93,7 @@ final class TaskTopicConsumer implements Runnable {
      * @param consumerConfig  Kafka consumer settings (group, client id and offsets handling are set here)
      * @param producerConfig  Kafka producer settings, with a {@code transactional.id} unique to this consumer
      */
-    TaskTopicConsumer(String group, String topic, DueTaskHandler handler, Map<String, Object> consumerConfig,
+    TaskTopicConsumer(String group, String topic, TaskHandler handler, Map<String, Object> consumerConfig,
             Map<String, Object> producerConfig, int maxInFlight, Duration drainTimeout, MeterRegistry meters) {
         this.group = group;
         this.topic = topic;
@@ -140,15 +140,17 @@ final class TaskTopicConsumer implements Runnable {
             }
             drain(Set.copyOf(owned));
         } catch (RuntimeException e) {
-            log.error("event=consumer.stopped-on-error group={} error=\"{}\"", group, e.toString(), e);
+            log.atError().setMessage("consumer.stopped-on-error").addKeyValue("group", group)
+                    .addKeyValue("error", e.toString()).setCause(e).log();
         } finally {
             try {
                 consumer.close(Duration.ofSeconds(10)); // leaves the group; revocation finds nothing left in flight
             } catch (RuntimeException e) {
-                log.warn("event=consumer.close-failed group={} error=\"{}\"", group, e.toString());
+                log.atWarn().setMessage("consumer.close-failed").addKeyValue("group", group)
+                        .addKeyValue("error", e.toString()).log();
             }
             closeProducer();
-            log.info("event=consumer.stopped group={}", group);
+            log.atInfo().setMessage("consumer.stopped").addKeyValue("group", group).log();
         }
     }
 
@@ -239,8 +241,8 @@ final class TaskTopicConsumer implements Runnable {
         }
         done.offsets().forEach((partition, offset) -> rewindTo.put(partition, offset.offset()));
         failures = null;
-        log.debug("event=tasks.committed group={} tasks={} records={} inFlight={}", group, done.tasks(),
-                done.outputs().size(), inFlight.size());
+        log.atDebug().setMessage("tasks.committed").addKeyValue("group", group).addKeyValue("tasks", done.tasks())
+                .addKeyValue("records", done.outputs().size()).addKeyValue("inFlight", inFlight.size()).log();
     }
 
     private void fail(RuntimeException e) {
@@ -248,7 +250,8 @@ final class TaskTopicConsumer implements Runnable {
             failures = backOff.start();
         }
         long waitMs = failures.nextBackOff();
-        log.error("event=consumer.rewinding group={} error=\"{}\" retryInMs={}", group, e.toString(), waitMs, e);
+        log.atError().setMessage("consumer.rewinding").addKeyValue("group", group).addKeyValue("error", e.toString())
+                .addKeyValue("retryInMs", waitMs).setCause(e).log();
         inFlight.forgetAll();
         inFlightNow = 0;
         closeProducer();
@@ -266,7 +269,8 @@ final class TaskTopicConsumer implements Runnable {
             }
         }
         recovering = false;
-        log.info("event=consumer.rewound group={} partitions={}", group, rewindTo.keySet());
+        log.atInfo().setMessage("consumer.rewound").addKeyValue("group", group)
+                .addKeyValue("partitions", rewindTo.keySet()).log();
     }
 
     /** Gives the partitions' tasks up to the drain timeout to finish, commits what finished, drops the rest. */
@@ -306,7 +310,8 @@ final class TaskTopicConsumer implements Runnable {
             try {
                 producer.close(Duration.ofSeconds(5));
             } catch (RuntimeException e) {
-                log.warn("event=producer.close-failed group={} error=\"{}\"", group, e.toString());
+                log.atWarn().setMessage("producer.close-failed").addKeyValue("group", group)
+                        .addKeyValue("error", e.toString()).log();
             }
             producer = null;
         }
@@ -321,7 +326,8 @@ final class TaskTopicConsumer implements Runnable {
             assigned.forEach(rewindTo::remove);
             partitions = owned.size();
             joined = true;
-            log.info("event=listener.assigned group={} partitions={}", group, assigned.size());
+            log.atInfo().setMessage("listener.assigned").addKeyValue("group", group)
+                    .addKeyValue("partitions", assigned.size()).log();
         }
 
         @Override

@@ -4,6 +4,7 @@ import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import com.samskivert.mustache.Template;
 import dev.followup.events.Identifiers;
+import dev.followup.events.TimeZones;
 import dev.followup.events.v1.Channel;
 import dev.followup.events.v1.DueTask;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -164,7 +164,7 @@ public final class DraftRenderer {
         Map<String, Object> values = new HashMap<>();
         task.getContext().forEach(values::put);
         values.put("context", new HashMap<>(task.getContext()));
-        ZoneId zone = zoneOf(task.getContact().getTimezone(), tenantZone);
+        ZoneId zone = TimeZones.resolve(task.getContact().getTimezone(), tenantZone);
         Instant due = task.getDueAt();
         Map<String, Object> contact = new HashMap<>();
         String name = task.getContact().getName();
@@ -194,19 +194,6 @@ public final class DraftRenderer {
         values.put("dueDate", DateTimeFormatter.ISO_LOCAL_DATE.format(local));
         values.put("dueTime", TIME_FORMAT.format(local));
         return values;
-    }
-
-    private static ZoneId zoneOf(String contactZone, String tenantZone) {
-        for (String candidate : new String[] {contactZone, tenantZone}) {
-            if (candidate != null && !candidate.isBlank()) {
-                try {
-                    return ZoneId.of(candidate);
-                } catch (DateTimeException e) {
-                    // an unknown zone falls through to the next candidate; UTC at the end
-                }
-            }
-        }
-        return ZoneId.of("UTC");
     }
 
     private static String firstName(String name) {

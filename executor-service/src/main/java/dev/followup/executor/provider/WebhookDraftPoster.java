@@ -146,16 +146,17 @@ public final class WebhookDraftPoster implements DraftProvider, AutoCloseable {
             throw ProviderFailure.retriable(message, null);
         } catch (IOException e) {
             if (refused(e)) {
-                log.warn("event=webhook.refused-target tenant={} channel={} taskId={}", task.getTenantId(),
-                        task.getChannel(), task.getTaskId());
+                log.atWarn().setMessage("webhook.refused-target").addKeyValue("tenant", task.getTenantId())
+                        .addKeyValue("channel", task.getChannel()).addKeyValue("taskId", task.getTaskId()).log();
                 throw ProviderFailure.permanent(field + " " + WebhookTargets.REFUSED, e);
             }
             if (post.isCancelled() || e instanceof SocketTimeoutException) {
                 throw ProviderFailure.retriable("webhook timed out (no complete answer within " + readTimeout + ")", e);
             }
             // the tenant sees a generic reason; the operator's log has the detail
-            log.info("event=webhook.request-failed tenant={} channel={} taskId={} error=\"{}\"", task.getTenantId(),
-                    task.getChannel(), task.getTaskId(), e.toString());
+            log.atInfo().setMessage("webhook.request-failed").addKeyValue("tenant", task.getTenantId())
+                    .addKeyValue("channel", task.getChannel()).addKeyValue("taskId", task.getTaskId())
+                    .addKeyValue("error", e.toString()).log();
             throw ProviderFailure.retriable("webhook request failed (no connection or no answer)", e);
         } finally {
             deadline.cancel(false);

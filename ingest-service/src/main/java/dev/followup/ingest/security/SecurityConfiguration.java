@@ -1,8 +1,8 @@
 package dev.followup.ingest.security;
 
-import dev.followup.ingest.api.ProblemWriter;
-import dev.followup.ingest.api.Problems;
 import dev.followup.ingest.config.AuthProperties;
+import dev.followup.ingest.problem.ProblemWriter;
+import dev.followup.ingest.problem.Problems;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +36,7 @@ public class SecurityConfiguration {
             @org.springframework.beans.factory.annotation.Value("${management.server.port:-1}") int managementPort,
             @org.springframework.beans.factory.annotation.Value("${server.port:8080}") int serverPort) throws Exception {
         // Prometheus scrapes without an API key only on a separate management port, which the Helm chart never
-        // exposes outside the cluster (DESIGN §8); on the API port metrics stay behind auth.
+        // exposes outside the cluster (docs/design.md §8); on the API port metrics stay behind auth.
         org.springframework.security.web.util.matcher.RequestMatcher scrapeOnManagementPort = request ->
                 managementPort > 0 && managementPort != serverPort && request.getLocalPort() == managementPort
                         && "/actuator/prometheus".equals(request.getRequestURI());

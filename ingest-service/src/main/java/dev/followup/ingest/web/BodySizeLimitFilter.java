@@ -1,5 +1,8 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.web;
 
+import dev.followup.ingest.problem.BodyTooLargeException;
+import dev.followup.ingest.problem.ProblemWriter;
+import dev.followup.ingest.problem.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;

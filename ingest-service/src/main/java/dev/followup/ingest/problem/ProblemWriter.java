@@ -1,4 +1,4 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.problem;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

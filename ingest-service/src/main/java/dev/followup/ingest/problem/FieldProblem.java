@@ -1,4 +1,4 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.problem;
 
 /**
  * One invalid field of a request: its JSON path, the rejected value (shortened; never a secret) and why.

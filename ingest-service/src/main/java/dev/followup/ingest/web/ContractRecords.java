@@ -1,4 +1,4 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.web;
 
 import dev.followup.events.LeadKey;
 import dev.followup.events.SequenceKey;
@@ -30,20 +30,21 @@ import dev.followup.events.v1.StepRepeat;
 import dev.followup.events.v1.StepType;
 import dev.followup.events.v1.TenantSettings;
 import dev.followup.events.v1.Weekday;
-import dev.followup.ingest.api.Bodies.BookingBody;
-import dev.followup.ingest.api.Bodies.CancelBookingBody;
-import dev.followup.ingest.api.Bodies.ChannelBody;
-import dev.followup.ingest.api.Bodies.EngagementBody;
-import dev.followup.ingest.api.Bodies.EnrollBody;
-import dev.followup.ingest.api.Bodies.LeadBody;
-import dev.followup.ingest.api.Bodies.MarkerBody;
-import dev.followup.ingest.api.Bodies.RescheduleBody;
-import dev.followup.ingest.api.Bodies.ScoreBody;
-import dev.followup.ingest.api.Bodies.SequenceBody;
-import dev.followup.ingest.api.Bodies.SettingsBody;
-import dev.followup.ingest.api.Bodies.TaskBody;
 import dev.followup.ingest.publish.Outbound;
 import dev.followup.ingest.security.Tenant;
+import dev.followup.ingest.validation.Constraints;
+import dev.followup.ingest.web.Bodies.BookingBody;
+import dev.followup.ingest.web.Bodies.CancelBookingBody;
+import dev.followup.ingest.web.Bodies.ChannelBody;
+import dev.followup.ingest.web.Bodies.EngagementBody;
+import dev.followup.ingest.web.Bodies.EnrollBody;
+import dev.followup.ingest.web.Bodies.LeadBody;
+import dev.followup.ingest.web.Bodies.MarkerBody;
+import dev.followup.ingest.web.Bodies.RescheduleBody;
+import dev.followup.ingest.web.Bodies.ScoreBody;
+import dev.followup.ingest.web.Bodies.SequenceBody;
+import dev.followup.ingest.web.Bodies.SettingsBody;
+import dev.followup.ingest.web.Bodies.TaskBody;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -53,7 +54,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Validated request → the contract's Avro record, topic and key (DESIGN §3, §4). Event times are the body's
+ * Validated request → the contract's Avro record, topic and key (docs/design.md §3, §4). Event times are the body's
  * {@code occurredAt} when given (backfills), else the request time from the injected clock.
  */
 public class ContractRecords {

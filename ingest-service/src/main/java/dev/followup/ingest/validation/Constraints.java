@@ -1,7 +1,8 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.validation;
 
 import dev.followup.events.DurationText;
 import dev.followup.events.Identifiers;
+import dev.followup.events.TimeZones;
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Set;
@@ -35,7 +35,7 @@ public final class Constraints {
     @Retention(RetentionPolicy.RUNTIME)
     @Constraint(validatedBy = IdentifierValidator.class)
     public @interface Id {
-        String message() default "must be 1-128 characters of letters, digits, '.', '_', '-' and '@'";
+        String message() default Identifiers.PROBLEM;
         Class<?>[] groups() default {};
         Class<? extends Payload>[] payload() default {};
     }
@@ -60,13 +60,14 @@ public final class Constraints {
     public static final class TimeZoneValidator implements ConstraintValidator<IanaZone, String> {
         @Override
         public boolean isValid(String value, ConstraintValidatorContext context) {
-            String problem = TimeZones.problem(value);
-            if (problem == null) {
+            if (value == null) {
                 return true;
             }
-            context.disableDefaultConstraintViolation();
-            context.buildConstraintViolationWithTemplate(problem).addConstraintViolation();
-            return false;
+            return TimeZones.problemWith(value).map(problem -> {
+                context.disableDefaultConstraintViolation();
+                context.buildConstraintViolationWithTemplate(problem).addConstraintViolation();
+                return false;
+            }).orElse(true);
         }
     }
 
@@ -112,13 +113,12 @@ public final class Constraints {
         }
     }
 
-    /** A Spring cron expression: second minute hour day-of-month month day-of-week (e.g. 0 0 9 * * MON-FRI). */
+    /** A cron expression as {@link dev.followup.events.CronText} defines it, parsed as the scheduler parses it. */
     @Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT, ElementType.TYPE_USE})
     @Retention(RetentionPolicy.RUNTIME)
     @Constraint(validatedBy = CronValidator.class)
     public @interface CronText {
-        String message() default "must be a cron expression of six fields: second minute hour day-of-month month"
-                + " day-of-week (e.g. 0 0 9 * * MON-FRI)";
+        String message() default dev.followup.events.CronText.PROBLEM;
         Class<?>[] groups() default {};
         Class<? extends Payload>[] payload() default {};
     }
@@ -126,7 +126,7 @@ public final class Constraints {
     public static final class CronValidator implements ConstraintValidator<CronText, String> {
         @Override
         public boolean isValid(String value, ConstraintValidatorContext context) {
-            return value == null || (value.length() <= 200 && CronExpression.isValidExpression(value));
+            return value == null || dev.followup.events.CronText.isValid(value, CronExpression::isValidExpression);
         }
     }
 
@@ -143,9 +143,15 @@ public final class Constraints {
         Class<? extends Payload>[] payload() default {};
     }
 
-    public static final class OneScheduleValidator implements ConstraintValidator<OneSchedule, Bodies.RepeatBody> {
+    /** What {@link OneSchedule} checks: a body with the two schedule fields. */
+    public interface Schedule {
+        String every();
+        String cron();
+    }
+
+    public static final class OneScheduleValidator implements ConstraintValidator<OneSchedule, Schedule> {
         @Override
-        public boolean isValid(Bodies.RepeatBody value, ConstraintValidatorContext context) {
+        public boolean isValid(Schedule value, ConstraintValidatorContext context) {
             if (value == null) {
                 return true;
             }
@@ -310,39 +316,6 @@ public final class Constraints {
                 }
             }
             return true;
-        }
-    }
-
-    /** The time zone rule, with a reason for each kind of rejected id. */
-    public static final class TimeZones {
-
-        private static final Set<String> AVAILABLE = ZoneId.getAvailableZoneIds();
-
-        private TimeZones() {
-        }
-
-        /** Null if {@code id} is an accepted IANA region id, else why not (never containing the id). */
-        public static String problem(String id) {
-            if (id == null || "UTC".equals(id)) {
-                return null;
-            }
-            if (ZoneId.SHORT_IDS.containsKey(id) || id.matches("[A-Z]{2,5}")) {
-                return "is an abbreviation, not an IANA time zone id: abbreviations are ambiguous (EST is a fixed -05:00 "
-                        + "without daylight saving time, IST is India, Ireland or Israel); use a region id such as "
-                        + "America/New_York or Europe/Paris";
-            }
-            if (id.matches("(?i)(UTC|GMT|UT)?[+-].*|Z")) {
-                return "is a fixed offset, not an IANA time zone id: an offset has no daylight-saving rules; use a "
-                        + "region id such as Europe/Berlin (or UTC)";
-            }
-            if (AVAILABLE.contains(id) && id.contains("/")) {
-                return null;
-            }
-            if (AVAILABLE.contains(id)) {
-                return "is a legacy zone id; use a region id such as America/Chicago or Europe/Paris (or UTC)";
-            }
-            return "is not a known IANA time zone id (ids are case-sensitive, e.g. Europe/Paris, America/New_York, "
-                    + "Asia/Kolkata, UTC)";
         }
     }
 }

@@ -1,17 +1,21 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.web;
 
-import static dev.followup.ingest.api.RequestValidation.ids;
+import static dev.followup.ingest.web.RequestValidation.ids;
 
+import dev.followup.events.Identifiers;
 import dev.followup.events.SequenceKey;
 import dev.followup.events.v1.SequenceDefinition;
 import dev.followup.events.v1.TenantSettings;
-import dev.followup.ingest.api.Bodies.SequenceBody;
-import dev.followup.ingest.api.Bodies.SettingsBody;
-import dev.followup.ingest.api.Bodies.StepBody;
+import dev.followup.events.view.CompactedTopicView;
 import dev.followup.ingest.config.IngestProperties;
+import dev.followup.ingest.problem.FieldProblem;
+import dev.followup.ingest.problem.InvalidRequestException;
+import dev.followup.ingest.problem.Problems;
 import dev.followup.ingest.publish.Published;
 import dev.followup.ingest.security.Tenant;
-import dev.followup.ingest.view.CompactedTopicView;
+import dev.followup.ingest.web.Bodies.SequenceBody;
+import dev.followup.ingest.web.Bodies.SettingsBody;
+import dev.followup.ingest.web.Bodies.StepBody;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Map;
@@ -82,9 +86,9 @@ public class TenantConfigController {
     /** A sequence of the caller's tenant; 404 when absent (another tenant's sequence is absent for this caller). */
     @GetMapping("/sequences/{sequenceId}")
     public ResponseEntity<?> getSequence(@AuthenticationPrincipal Tenant tenant, @PathVariable String sequenceId) {
-        if (!dev.followup.events.Identifiers.isValid(sequenceId)) {
+        if (!Identifiers.isValid(sequenceId)) {
             throw new InvalidRequestException(FieldProblem.of("sequenceId", sequenceId,
-                    "must be 1-128 characters of letters, digits, '.', '_', '-' and '@'"));
+                    Identifiers.PROBLEM));
         }
         sequences.awaitWritten(properties.view().readYourWritesTimeout());
         return sequences.get(SequenceKey.of(tenant.id(), sequenceId).toString())

@@ -1,18 +1,18 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.web;
 
-import static dev.followup.ingest.api.RequestValidation.ids;
+import static dev.followup.ingest.web.RequestValidation.ids;
 
-import dev.followup.ingest.api.Bodies.BookingBody;
-import dev.followup.ingest.api.Bodies.CancelBookingBody;
-import dev.followup.ingest.api.Bodies.EngagementBody;
-import dev.followup.ingest.api.Bodies.EnrollBody;
-import dev.followup.ingest.api.Bodies.LeadBody;
-import dev.followup.ingest.api.Bodies.MarkerBody;
-import dev.followup.ingest.api.Bodies.RescheduleBody;
-import dev.followup.ingest.api.Bodies.ScoreBody;
-import dev.followup.ingest.api.Bodies.TaskBody;
 import dev.followup.ingest.publish.Published;
 import dev.followup.ingest.security.Tenant;
+import dev.followup.ingest.web.Bodies.BookingBody;
+import dev.followup.ingest.web.Bodies.CancelBookingBody;
+import dev.followup.ingest.web.Bodies.EngagementBody;
+import dev.followup.ingest.web.Bodies.EnrollBody;
+import dev.followup.ingest.web.Bodies.LeadBody;
+import dev.followup.ingest.web.Bodies.MarkerBody;
+import dev.followup.ingest.web.Bodies.RescheduleBody;
+import dev.followup.ingest.web.Bodies.ScoreBody;
+import dev.followup.ingest.web.Bodies.TaskBody;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import org.springframework.http.MediaType;
@@ -28,7 +28,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Lead, booking and task endpoints (DESIGN §7): each request becomes one record on a lead-scoped topic. */
+/** Lead, booking and task endpoints (docs/design.md §7): each request becomes one record on a lead-scoped topic. */
 @RestController
 @RequestMapping(path = "/v1", produces = MediaType.APPLICATION_JSON_VALUE)
 public class EventController {

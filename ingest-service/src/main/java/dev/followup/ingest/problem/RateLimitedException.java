@@ -1,4 +1,4 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.problem;
 
 /** The tenant is over its ingest rate: 429 with Retry-After. */
 public class RateLimitedException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.problem;
 
 /** A body named a tenant other than the caller's: 403, nothing published. */
 public class TenantMismatchException extends RuntimeException {

@@ -1,9 +1,13 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.web;
 
 import dev.followup.events.Identifiers;
 import dev.followup.events.TenantGrants;
 import dev.followup.events.WebhookTargets;
+import dev.followup.ingest.problem.FieldProblem;
+import dev.followup.ingest.problem.InvalidRequestException;
+import dev.followup.ingest.problem.TenantMismatchException;
 import dev.followup.ingest.security.Tenant;
+import dev.followup.ingest.validation.Constraints;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.time.Clock;
@@ -66,7 +70,7 @@ public class RequestValidation {
         pathIds.forEach((name, value) -> {
             if (!Identifiers.isValid(value)) {
                 problems.add(FieldProblem.of(name, value, value == null ? "is required"
-                        : "must be 1-128 characters of letters, digits, '.', '_', '-' and '@'"));
+                        : Identifiers.PROBLEM));
             }
         });
         if (body == null) {

@@ -1,20 +1,24 @@
-package dev.followup.ingest.config;
+package dev.followup.ingest;
 
 import dev.followup.events.TenantGrants;
 import dev.followup.events.Topics;
 import dev.followup.events.WebhookTargets;
 import dev.followup.events.v1.SequenceDefinition;
 import dev.followup.events.v1.TenantSettings;
-import dev.followup.ingest.api.BodySizeLimitFilter;
-import dev.followup.ingest.api.ContractRecords;
-import dev.followup.ingest.api.Intake;
-import dev.followup.ingest.api.ProblemWriter;
-import dev.followup.ingest.api.RequestValidation;
-import dev.followup.ingest.api.TenantRateLimit;
+import dev.followup.events.view.CompactedTopicView;
+import dev.followup.ingest.config.AuthProperties;
+import dev.followup.ingest.config.GrantProperties;
+import dev.followup.ingest.config.IngestProperties;
+import dev.followup.ingest.config.WebhookProperties;
+import dev.followup.ingest.problem.ProblemWriter;
 import dev.followup.ingest.publish.BrokerHealthIndicator;
 import dev.followup.ingest.publish.EventPublisher;
 import dev.followup.ingest.publish.IdempotencyCache;
-import dev.followup.ingest.view.CompactedTopicView;
+import dev.followup.ingest.ratelimit.TenantRateLimit;
+import dev.followup.ingest.web.BodySizeLimitFilter;
+import dev.followup.ingest.web.ContractRecords;
+import dev.followup.ingest.web.Intake;
+import dev.followup.ingest.web.RequestValidation;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.validation.Validator;
 import java.time.Clock;
@@ -26,6 +30,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -91,12 +96,20 @@ public class IngestConfiguration {
 
     @Bean
     CompactedTopicView<TenantSettings> settingsView(KafkaProperties kafka) {
-        return new CompactedTopicView<>(Topics.TENANT_SETTINGS, TenantSettings.class, kafka.buildConsumerProperties());
+        return new CompactedTopicView<>(Topics.TENANT_SETTINGS, TenantSettings.class, kafka.buildConsumerProperties(),
+                "followup-ingest-view-" + Topics.TENANT_SETTINGS);
     }
 
     @Bean
     CompactedTopicView<SequenceDefinition> sequencesView(KafkaProperties kafka) {
-        return new CompactedTopicView<>(Topics.SEQUENCES, SequenceDefinition.class, kafka.buildConsumerProperties());
+        return new CompactedTopicView<>(Topics.SEQUENCES, SequenceDefinition.class, kafka.buildConsumerProperties(),
+                "followup-ingest-view-" + Topics.SEQUENCES);
+    }
+
+    /** GETs answer from the views: they follow their topics while the context runs (they do not gate readiness). */
+    @Bean
+    SmartLifecycle viewsLifecycle(List<CompactedTopicView<?>> views) {
+        return new ViewsLifecycle(views);
     }
 
     @Bean
@@ -160,5 +173,29 @@ public class IngestConfiguration {
                 registry.addInterceptor(limit).addPathPatterns("/v1/**");
             }
         };
+    }
+
+    private static final class ViewsLifecycle implements SmartLifecycle {
+
+        private final List<CompactedTopicView<?>> views;
+
+        ViewsLifecycle(List<CompactedTopicView<?>> views) {
+            this.views = views;
+        }
+
+        @Override
+        public void start() {
+            views.forEach(CompactedTopicView::start);
+        }
+
+        @Override
+        public void stop() {
+            views.forEach(CompactedTopicView::stop);
+        }
+
+        @Override
+        public boolean isRunning() {
+            return views.stream().anyMatch(CompactedTopicView::isRunning);
+        }
     }
 }

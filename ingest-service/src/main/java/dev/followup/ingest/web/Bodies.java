@@ -1,13 +1,14 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.web;
 
-import dev.followup.ingest.api.Constraints.DurationValue;
-import dev.followup.ingest.api.Constraints.HourMinute;
-import dev.followup.ingest.api.Constraints.IanaZone;
-import dev.followup.ingest.api.Constraints.Id;
-import dev.followup.ingest.api.Constraints.InstantText;
-import dev.followup.ingest.api.Constraints.LocalDateTimeText;
-import dev.followup.ingest.api.Constraints.OneOf;
-import dev.followup.ingest.api.Constraints.PlainText;
+import dev.followup.ingest.validation.Constraints;
+import dev.followup.ingest.validation.Constraints.DurationValue;
+import dev.followup.ingest.validation.Constraints.HourMinute;
+import dev.followup.ingest.validation.Constraints.IanaZone;
+import dev.followup.ingest.validation.Constraints.Id;
+import dev.followup.ingest.validation.Constraints.InstantText;
+import dev.followup.ingest.validation.Constraints.LocalDateTimeText;
+import dev.followup.ingest.validation.Constraints.OneOf;
+import dev.followup.ingest.validation.Constraints.PlainText;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -24,7 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The JSON bodies of the API (DESIGN §7). Every body may name {@code tenantId}, which must then be the caller's
+ * The JSON bodies of the API (docs/design.md §7). Every body may name {@code tenantId}, which must then be the caller's
  * tenant; the tenant itself always comes from the credential. Unknown fields are rejected. Times are ISO-8601
  * strings validated here, so an error names the field and the value.
  */
@@ -186,6 +187,6 @@ public final class Bodies {
             @Min(1) Integer times,
             @InstantText String until,
             Boolean workingDaysOnly,
-            Boolean inSendWindow) {
+            Boolean inSendWindow) implements Constraints.Schedule {
     }
 }

@@ -1,4 +1,4 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.problem;
 
 import java.util.List;
 import java.util.Locale;
@@ -11,14 +11,14 @@ import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /** Why a JSON body could not be read, as a field problem naming the JSON path (never echoing a secret). */
-final class JsonProblems {
+public final class JsonProblems {
 
     private static final Pattern SECRET_LIKE = Pattern.compile("(?i).*(secret|password|passwd|token|api[-_]?key|credential|private[-_]?key).*");
 
     private JsonProblems() {
     }
 
-    static FieldProblem from(JacksonException e) {
+    public static FieldProblem from(JacksonException e) {
         String field = path(e.getPath());
         if (e instanceof UnrecognizedPropertyException u) {
             String name = u.getPropertyName();

@@ -1,4 +1,4 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.problem;
 
 import dev.followup.ingest.config.IngestProperties;
 import dev.followup.ingest.publish.BrokerUnavailableException;

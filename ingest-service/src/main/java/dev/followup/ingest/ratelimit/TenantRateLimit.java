@@ -1,6 +1,7 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.ratelimit;
 
 import dev.followup.ingest.config.IngestProperties;
+import dev.followup.ingest.problem.RateLimitedException;
 import dev.followup.ingest.security.Tenant;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;

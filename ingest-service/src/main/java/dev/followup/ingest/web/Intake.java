@@ -1,13 +1,15 @@
-package dev.followup.ingest.api;
+package dev.followup.ingest.web;
 
 import dev.followup.events.Topics;
+import dev.followup.events.view.CompactedTopicView;
+import dev.followup.ingest.problem.FieldProblem;
+import dev.followup.ingest.problem.InvalidRequestException;
 import dev.followup.ingest.publish.EventIds;
 import dev.followup.ingest.publish.EventPublisher;
 import dev.followup.ingest.publish.IdempotencyCache;
 import dev.followup.ingest.publish.Outbound;
 import dev.followup.ingest.publish.Published;
 import dev.followup.ingest.security.Tenant;
-import dev.followup.ingest.view.CompactedTopicView;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

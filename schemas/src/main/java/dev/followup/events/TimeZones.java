@@ -33,12 +33,12 @@ public final class TimeZones {
             return Optional.of("is required (an IANA time zone id such as Europe/Paris)");
         }
         if (ZoneId.SHORT_IDS.containsKey(id) || ABBREVIATION.matcher(id).matches()) {
-            return Optional.of("is an abbreviation, not an IANA time zone id: abbreviations are ambiguous (EST is a "
+            return Optional.of("is not an IANA time zone id but an abbreviation: abbreviations are ambiguous (EST is a "
                     + "fixed -05:00 without daylight saving time, IST is India, Ireland or Israel); use a region id "
                     + "such as America/New_York or Europe/Paris");
         }
         if (OFFSET.matcher(id).matches()) {
-            return Optional.of("is a fixed offset, not an IANA time zone id: an offset has no daylight-saving rules; "
+            return Optional.of("is not an IANA time zone id but a fixed offset: an offset has no daylight-saving rules; "
                     + "use a region id such as Europe/Berlin (or UTC)");
         }
         if (AVAILABLE.contains(id)) {

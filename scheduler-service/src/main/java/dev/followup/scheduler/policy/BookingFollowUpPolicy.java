@@ -1,10 +1,10 @@
 package dev.followup.scheduler.policy;
 
 import dev.followup.events.DurationText;
+import dev.followup.events.TimeZones;
 import dev.followup.events.v1.BookingFollowUp;
 import dev.followup.events.v1.TaskReason;
 import dev.followup.events.v1.TenantSettings;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -14,6 +14,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Booking rules: a scheduled (or rescheduled) booking gets the tenant's {@code bookingFollowUps}, each an offset
@@ -65,19 +66,12 @@ public final class BookingFollowUpPolicy {
      * @throws InvalidInputException naming {@code field} and the value otherwise
      */
     public static ZoneId zone(String field, String timezone) {
-        if (timezone == null || timezone.isBlank()) {
-            throw new InvalidInputException(field + " is required (an IANA time zone such as Europe/London)");
+        Optional<String> problem = TimeZones.problemWith(timezone); // the contract's rule, as ingest applies it
+        if (problem.isPresent()) {
+            throw new InvalidInputException(field + (timezone == null || timezone.isEmpty() ? " " : " '" + timezone + "' ")
+                    + problem.get());
         }
-        if (!timezone.contains("/") && !timezone.equals("UTC")) {
-            throw new InvalidInputException(field + " '" + timezone
-                    + "' is not an IANA time zone id: abbreviations and offsets are ambiguous, use a region such as"
-                    + " America/New_York or Asia/Kolkata");
-        }
-        try {
-            return ZoneId.of(timezone);
-        } catch (DateTimeException e) {
-            throw new InvalidInputException(field + " '" + timezone + "' is not a known IANA time zone id");
-        }
+        return ZoneId.of(timezone);
     }
 
     /** The tenant's booking follow-ups of a booking starting at {@code start}. */

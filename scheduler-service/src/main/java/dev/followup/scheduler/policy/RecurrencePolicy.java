@@ -1,5 +1,6 @@
 package dev.followup.scheduler.policy;
 
+import dev.followup.events.CronText;
 import dev.followup.events.DurationText;
 import dev.followup.events.v1.StepRepeat;
 import java.time.DayOfWeek;
@@ -102,8 +103,8 @@ public final class RecurrencePolicy {
         try {
             expression = CronExpression.parse(cron);
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException(field + ".cron '" + cron + "' is not a cron expression (second minute hour"
-                    + " day-of-month month day-of-week): " + e.getMessage());
+            throw new InvalidInputException(field + ".cron '" + cron + "' is not a cron expression (fields: " + CronText.FORMAT
+                    + "): " + e.getMessage());
         }
         return new Rule(null, false, expression, times, repeat.getUntil(), repeat.getWorkingDaysOnly(),
                 repeat.getInSendWindow());

@@ -1,5 +1,6 @@
 package dev.followup.scheduler.topology;
 
+import dev.followup.events.DeadLetterHeaders;
 import dev.followup.events.Topics;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
@@ -8,11 +9,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /** The error headers every dead-lettered record carries, next to its original key, value and headers. */
 public final class DeadLetters {
 
-    public static final String ERROR = "followup.error";
-    public static final String ERROR_CLASS = "followup.error.class";
-    public static final String SOURCE_TOPIC = "followup.source.topic";
-    public static final String SOURCE_PARTITION = "followup.source.partition";
-    public static final String SOURCE_OFFSET = "followup.source.offset";
+    // the names are the contract's, shared with the executor's dead letters
+    public static final String ERROR = DeadLetterHeaders.ERROR;
+    public static final String ERROR_CLASS = DeadLetterHeaders.ERROR_CLASS;
+    public static final String SOURCE_TOPIC = DeadLetterHeaders.SOURCE_TOPIC;
+    public static final String SOURCE_PARTITION = DeadLetterHeaders.SOURCE_PARTITION;
+    public static final String SOURCE_OFFSET = DeadLetterHeaders.SOURCE_OFFSET;
 
     private DeadLetters() {
     }

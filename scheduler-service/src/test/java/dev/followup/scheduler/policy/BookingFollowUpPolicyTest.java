@@ -57,7 +57,7 @@ class BookingFollowUpPolicyTest {
     @Test
     void unknownZonesAndBadLocalTimesNameTheFieldAndValue() {
         assertThatThrownBy(() -> BookingFollowUpPolicy.startOf("2026-03-03T10:00", "Europe/Atlantis"))
-                .hasMessage("timezone 'Europe/Atlantis' is not a known IANA time zone id");
+                .hasMessageStartingWith("timezone 'Europe/Atlantis' is not a known IANA time zone id");
         assertThatThrownBy(() -> BookingFollowUpPolicy.startOf("2026-02-30T10:00", "Europe/Paris"))
                 .hasMessageContaining("localStart '2026-02-30T10:00'");
     }

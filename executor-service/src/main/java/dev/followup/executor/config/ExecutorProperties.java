@@ -1,6 +1,7 @@
 package dev.followup.executor.config;
 
 import dev.followup.events.v1.Channel;
+import dev.followup.executor.provider.ImapMailbox;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +37,7 @@ public record ExecutorProperties(
         @DefaultValue({"EMAIL", "SMS", "CALL"}) List<Channel> channels,
         Map<String, ChannelProperties> channel,
         @DefaultValue("var") Path dataDir,
-        Map<String, Mailbox> mailboxes,
+        Map<String, ImapMailbox> mailboxes,
         Map<String, String> secrets,
         @DefaultValue("local") String outboxSecretRef,
         @DefaultValue Webhook webhook,
@@ -106,41 +107,6 @@ public record ExecutorProperties(
             if (initialBackoff.isNegative()) {
                 throw new IllegalArgumentException("initial-backoff must not be negative, was " + initialBackoff);
             }
-        }
-    }
-
-    /**
-     * An IMAP account holding drafts.
-     *
-     * @param tls            {@code ssl} (IMAPS), {@code starttls} or {@code none}
-     * @param oauth2Token    when set, XOAUTH2 is used with this token instead of the password
-     * @param maxConnections IMAP connections this instance opens to the mailbox at the same time
-     */
-    public record Mailbox(
-            String host,
-            @DefaultValue("993") int port,
-            @DefaultValue("ssl") String tls,
-            String username,
-            String password,
-            String oauth2Token,
-            @DefaultValue("Drafts") String draftsFolder,
-            String from,
-            @DefaultValue("4") int maxConnections,
-            @DefaultValue("10s") Duration timeout) {
-
-        public Mailbox {
-            if (tls != null && !List.of("ssl", "starttls", "none").contains(tls.toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("mailbox tls must be ssl, starttls or none, was '" + tls + "'");
-            }
-        }
-
-        /** Without the password and the token (whether each is set is shown). */
-        @Override
-        public String toString() {
-            return "Mailbox[host=" + host + ", port=" + port + ", tls=" + tls + ", username=" + username
-                    + ", password=" + (password == null ? "unset" : "***") + ", oauth2Token="
-                    + (oauth2Token == null ? "unset" : "***") + ", draftsFolder=" + draftsFolder + ", from=" + from
-                    + ", maxConnections=" + maxConnections + ", timeout=" + timeout + "]";
         }
     }
 

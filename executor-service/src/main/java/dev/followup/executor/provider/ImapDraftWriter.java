@@ -3,7 +3,6 @@ package dev.followup.executor.provider;
 import dev.followup.events.TenantGrants;
 import dev.followup.events.v1.ChannelSettings;
 import dev.followup.events.v1.DueTask;
-import dev.followup.executor.config.ExecutorProperties.Mailbox;
 import dev.followup.executor.content.RenderedDraft;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Folder;
@@ -33,14 +32,14 @@ import org.eclipse.angus.mail.imap.IMAPFolder;
  */
 public final class ImapDraftWriter implements DraftProvider {
 
-    private final Map<String, Mailbox> mailboxes;
+    private final Map<String, ImapMailbox> mailboxes;
     private final TenantGrants grants;
     private final String defaultFrom;
     private final Clock clock;
     private final TaskLocks locks;
     private final Map<String, Semaphore> connectionSlots = new ConcurrentHashMap<>();
 
-    public ImapDraftWriter(Map<String, Mailbox> mailboxes, TenantGrants grants, String defaultFrom, Clock clock,
+    public ImapDraftWriter(Map<String, ImapMailbox> mailboxes, TenantGrants grants, String defaultFrom, Clock clock,
             TaskLocks locks) {
         this.mailboxes = mailboxes;
         this.grants = grants;
@@ -57,7 +56,7 @@ public final class ImapDraftWriter implements DraftProvider {
     @Override
     public DraftResult draft(DueTask task, RenderedDraft content, ChannelSettings channel) {
         String ref = channel.getMailboxRef();
-        Mailbox mailbox = mailboxes.get(ref);
+        ImapMailbox mailbox = mailboxes.get(ref);
         if (!grants.mayUseMailbox(task.getTenantId(), ref) || mailbox == null || mailbox.host() == null
                 || mailbox.host().isBlank()) {
             // another tenant's mailbox reads exactly like a missing one
@@ -87,7 +86,7 @@ public final class ImapDraftWriter implements DraftProvider {
         });
     }
 
-    private DraftResult append(Session session, Mailbox mailbox, String ref, String taskId, MimeMessage message) {
+    private DraftResult append(Session session, ImapMailbox mailbox, String ref, String taskId, MimeMessage message) {
         String protocol = "ssl".equalsIgnoreCase(mailbox.tls()) ? "imaps" : "imap";
         try (Store store = session.getStore(protocol)) {
             String secret = mailbox.oauth2Token() != null ? mailbox.oauth2Token() : mailbox.password();
@@ -125,7 +124,7 @@ public final class ImapDraftWriter implements DraftProvider {
         }
     }
 
-    private static DraftResult result(Mailbox mailbox, long uidValidity, long uid) {
+    private static DraftResult result(ImapMailbox mailbox, long uidValidity, long uid) {
         if (uid < 0) {
             return new DraftResult(null, null);
         }
@@ -135,7 +134,7 @@ public final class ImapDraftWriter implements DraftProvider {
         return new DraftResult(Long.toString(uid), link);
     }
 
-    private static Properties sessionProperties(Mailbox mailbox) {
+    private static Properties sessionProperties(ImapMailbox mailbox) {
         String tls = mailbox.tls() == null ? "ssl" : mailbox.tls().toLowerCase(Locale.ROOT);
         String p = "ssl".equals(tls) ? "mail.imaps." : "mail.imap.";
         Properties props = new Properties();

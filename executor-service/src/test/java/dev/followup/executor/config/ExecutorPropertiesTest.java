@@ -2,6 +2,7 @@ package dev.followup.executor.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.followup.executor.provider.ImapMailbox;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +14,7 @@ class ExecutorPropertiesTest {
 
     @Test
     void printedSettingsShowNoPasswordTokenOrSigningSecret() {
-        ExecutorProperties.Mailbox mailbox = new ExecutorProperties.Mailbox("imap.example.test", 993, "ssl", "drafts-bot",
+        ImapMailbox mailbox = new ImapMailbox("imap.example.test", 993, "ssl", "drafts-bot",
                 "pa55-word-xyz", "oauth-token-xyz", "Drafts", "sales@example.test", 4, Duration.ofSeconds(10));
         ExecutorProperties props = new ExecutorProperties(List.of(), Map.of(), Path.of("var"), Map.of("sales", mailbox),
                 Map.of("acme-webhook", "signing-secret-xyz"), "local", new ExecutorProperties.Webhook(

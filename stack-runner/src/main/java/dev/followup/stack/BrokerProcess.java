@@ -87,20 +87,32 @@ public final class BrokerProcess {
     }
 
     /**
-     * Formats if needed, starts the broker and waits until its port accepts connections. If it exits first or does
-     * not listen within {@code timeout} it is stopped and this fails naming the log.
+     * Formats if needed, starts the broker and waits until its port accepts connections (see {@link #launch} and
+     * {@link #awaitListening}).
      */
     public ChildProcess start(boolean ownSession, Duration timeout) throws IOException, InterruptedException {
         format();
+        launch(ownSession);
+        awaitListening(timeout);
+        return process;
+    }
+
+    /** Starts the broker on formatted storage and returns at once. */
+    public ChildProcess launch(boolean ownSession) throws IOException {
         process = ChildProcess.start("kafka", java("kafka.Kafka", dir.resolve("server.properties").toString()), dir,
                 log, ownSession);
+        return process;
+    }
+
+    /** Waits until the port accepts connections; if the broker exits first or not in time, it is stopped and this fails. */
+    public void awaitListening(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Kafka exited during start; see " + log);
             }
             if (LocalPorts.listening(port)) {
-                return process;
+                return;
             }
             Thread.sleep(200);
         }

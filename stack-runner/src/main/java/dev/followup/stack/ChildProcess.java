@@ -83,12 +83,17 @@ public final class ChildProcess {
         return process != null && !process.isAlive() ? "exited with " + process.exitValue() : "exited";
     }
 
+    /** SIGTERM and return: the process stops in its own time. */
+    public void terminate() {
+        handle.destroy();
+    }
+
     /** SIGTERM, then SIGKILL if it still runs after {@code grace}; true if it stopped by itself. */
     public boolean stop(Duration grace) throws InterruptedException {
         if (!handle.isAlive()) {
             return true;
         }
-        handle.destroy();
+        terminate();
         if (awaitExit(grace)) {
             return true;
         }

@@ -48,23 +48,6 @@ public final class BrokerProcess {
         return port;
     }
 
-    public int controllerPort() {
-        return controllerPort;
-    }
-
-    public Path dir() {
-        return dir;
-    }
-
-    public Path log() {
-        return log;
-    }
-
-    /** The running process, or null before {@link #start}. */
-    public ChildProcess process() {
-        return process;
-    }
-
     public boolean isFormatted() {
         return Files.exists(dir.resolve("data/meta.properties"));
     }

@@ -70,10 +70,6 @@ public final class ChildProcess {
         return handle.pid();
     }
 
-    public Path log() {
-        return log;
-    }
-
     public boolean isAlive() {
         return handle.isAlive();
     }

@@ -1,6 +1,9 @@
 package dev.followup.bench;
 
 import dev.followup.events.TopicProvisioning;
+import dev.followup.stack.BrokerProcess;
+import dev.followup.stack.LocalPorts;
+import dev.followup.stack.ServiceProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +41,8 @@ public final class Chaos {
     private static final List<String> JVM = List.of("-Xms128m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-XX:+ExitOnOutOfMemoryError");
     private static final Duration READY = Duration.ofMinutes(5);
+    private static final List<String> BROKER_JVM = List.of("-Xms256m", "-Xmx512m", "-XX:+UseSerialGC");
+    private static final Duration BROKER_START = Duration.ofMinutes(3);
     private static final long PROGRESS_EVERY_MS = 15_000;
 
     private Chaos() {
@@ -67,32 +72,6 @@ public final class Chaos {
         }
     }
 
-    /** One service instance: restartable with the same settings. */
-    private static final class Instance {
-        final String name;
-        final Path jar;
-        final Map<String, String> props;
-        final Path log;
-        final int port;
-        ServiceProcess process;
-
-        Instance(String name, Path jar, Map<String, String> props, Path log, int port) {
-            this.name = name;
-            this.jar = jar;
-            this.props = props;
-            this.log = log;
-            this.port = port;
-        }
-
-        void start() throws IOException {
-            process = ServiceProcess.start(name, jar, JVM, props, log, port);
-        }
-
-        void awaitReady() throws IOException, InterruptedException {
-            process.awaitReady(READY);
-        }
-    }
-
     static ChaosResult run(ChaosOptions options) throws Exception {
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path runDir = options.outDir().toAbsolutePath().resolve(runId);
@@ -103,8 +82,10 @@ public final class Chaos {
                 options.killEvery().toSeconds(),
                 options.kills() > 0 ? " (" + options.kills() + " kills)" : " (until the last task is due)",
                 options.seed(), runDir);
-        List<Instance> instances = new ArrayList<>();
-        StandaloneBroker broker = StandaloneBroker.start(runDir.resolve("kafka"), options.kafkaClasspath());
+        List<ServiceProcess> instances = new ArrayList<>();
+        BrokerProcess broker = new BrokerProcess(runDir.resolve("kafka"), LocalPorts.free(), LocalPorts.free(),
+                options.kafkaClasspath(), BROKER_JVM, runDir.resolve("kafka").resolve("kafka.log"));
+        broker.start(false, BROKER_START);
         ChaosObserver observer = null;
         Map<String, Object> faults = new LinkedHashMap<>();
         List<String> faultLog = new ArrayList<>();
@@ -120,26 +101,28 @@ public final class Chaos {
                 Map<String, String> props = new LinkedHashMap<>();
                 props.put("spring.kafka.bootstrap-servers", bootstrap);
                 props.put("followup.scheduler.state-dir", runDir.resolve("scheduler-" + n + "-state").toString());
-                int port = StandaloneBroker.freePort();
+                int port = LocalPorts.free();
                 props.put("followup.scheduler.application-server", "localhost:" + port);
                 props.putAll(options.schedulerProps());
-                instances.add(new Instance("scheduler-" + n, options.schedulerJar(), props,
-                        runDir.resolve("scheduler-" + n + ".log"), port));
+                instances.add(ServiceProcess.of("scheduler-" + n, options.schedulerJar(),
+                        runDir.resolve("scheduler-" + n + ".log")).jvm(JVM).port(port).args(Pipeline.arguments(props))
+                        .argFile());
             }
             for (String n : List.of("1", "2")) {
                 Map<String, String> props = new LinkedHashMap<>();
                 props.put("spring.kafka.bootstrap-servers", bootstrap);
                 props.put("followup.executor.channels", "SMS,CALL");
                 props.put("followup.executor.data-dir", data.toString());
-                instances.add(new Instance("executor-" + n, options.executorJar(), props,
-                        runDir.resolve("executor-" + n + ".log"), StandaloneBroker.freePort()));
+                instances.add(ServiceProcess.of("executor-" + n, options.executorJar(),
+                        runDir.resolve("executor-" + n + ".log")).jvm(JVM).port(LocalPorts.free())
+                        .args(Pipeline.arguments(props)).argFile());
             }
             System.out.println("starting 2 schedulers and 2 executors (logs in " + runDir + ")");
-            for (Instance instance : instances) {
+            for (ServiceProcess instance : instances) {
                 instance.start();
             }
-            for (Instance instance : instances) {
-                instance.awaitReady();
+            for (ServiceProcess instance : instances) {
+                instance.awaitReady(READY);
             }
             observer = new ChaosObserver(bootstrap);
 
@@ -184,7 +167,7 @@ public final class Chaos {
                 if (!brokerRestarted && !now.isBefore(brokerRestartAt)) {
                     String line = String.format(Locale.ROOT, "+%.0fs broker: SIGTERM", (now.toEpochMilli() - start) / 1e3);
                     boolean clean = broker.stop(Duration.ofSeconds(60));
-                    broker.start();
+                    broker.start(false, BROKER_START);
                     lastRecovery.set(System.currentTimeMillis());
                     line += (clean ? ", stopped cleanly" : ", killed after 60 s") + ", started again";
                     System.out.println(line);
@@ -193,18 +176,18 @@ public final class Chaos {
                 } else if (!killsOver && restarting.isDone() && !now.isBefore(nextKill)) {
                     restarting.join(); // a restart that never got ready fails the run here
                     boolean scheduler = kills % 2 == 0;
-                    Instance victim = instances.get((scheduler ? 0 : 2) + random.nextInt(2));
-                    victim.process.kill();
+                    ServiceProcess victim = instances.get((scheduler ? 0 : 2) + random.nextInt(2));
+                    victim.kill();
                     kills++;
                     victim.start();
                     String line = String.format(Locale.ROOT, "+%.0fs kill -9 %s, restarted", (now.toEpochMilli() - start) / 1e3,
-                            victim.name);
+                            victim.name());
                     System.out.println(line);
                     faultLog.add(line);
                     // the next kill comes --kill-every after this instance is back
                     restarting = CompletableFuture.runAsync(() -> {
                         try {
-                            victim.awaitReady();
+                            victim.awaitReady(READY);
                             lastRecovery.set(System.currentTimeMillis());
                         } catch (IOException | InterruptedException e) {
                             throw new CompletionException(e);
@@ -227,10 +210,10 @@ public final class Chaos {
                         break;
                     }
                 }
-                for (Instance instance : instances) {
-                    if (!instance.process.isAlive()) {
-                        throw new IllegalStateException(instance.name + " exited by itself; last lines of its log:\n"
-                                + instance.process.tail(40));
+                for (ServiceProcess instance : instances) {
+                    if (!instance.isAlive()) {
+                        throw new IllegalStateException(instance.name() + " exited by itself; last lines of its log:\n"
+                                + instance.tail(40));
                     }
                 }
                 Thread.sleep(200);
@@ -239,8 +222,8 @@ public final class Chaos {
             faults.put("brokerRestarts", brokerRestarted ? 1 : 0);
             faults.put("log", faultLog);
             System.out.println("stopping the services (SIGTERM), the broker last");
-            for (Instance instance : instances) {
-                instance.process.stop(Duration.ofSeconds(60));
+            for (ServiceProcess instance : instances) {
+                instance.stop(Duration.ofSeconds(60));
             }
             Map<String, ChaosObserver.Seen> seen = observer.snapshot();
             Map<String, Integer> drafts = drafts(data.resolve("outbox").resolve(ChaosFeed.TENANT));
@@ -262,12 +245,10 @@ public final class Chaos {
             if (observer != null) {
                 observer.close();
             }
-            for (Instance instance : instances) {
-                if (instance.process != null) {
-                    instance.process.close();
-                }
+            for (ServiceProcess instance : instances) {
+                instance.close();
             }
-            broker.close();
+            broker.stop(Duration.ofSeconds(60));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.followup.bench;
 
 import dev.followup.events.Topics;
+import dev.followup.stack.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -61,8 +62,8 @@ final class PendingScenario {
         pipeline.checkAlive();
 
         ServiceProcess scheduler = pipeline.scheduler();
-        ServiceProcess.HeapUsage heap = scheduler.heapAfterGc();
-        long rss = scheduler.rssBytes();
+        HeapUsage heap = HeapUsage.afterGc(scheduler.pid());
+        long rss = scheduler.process().rssBytes();
         long stateRunning = directorySize(pipeline.stateDir());
 
         Map<Integer, String> ids = lookUpTaskIds(tenant, scheduler.port(), m, options.cancel());

@@ -6,6 +6,7 @@ import dev.followup.events.v1.Channel;
 import dev.followup.events.v1.ChannelSettings;
 import dev.followup.events.v1.TenantSettings;
 import dev.followup.events.v1.Weekday;
+import dev.followup.stack.ServiceProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -124,7 +125,8 @@ final class Pipeline implements AutoCloseable {
         if (options.profile()) {
             jvm.add(flightRecording("executor"));
         }
-        executor = ServiceProcess.start("executor", options.executorJar(), jvm, props, runDir.resolve("executor.log"));
+        executor = ServiceProcess.of("executor", options.executorJar(), runDir.resolve("executor.log")).jvm(jvm)
+                .args(arguments(props)).argFile().start();
     }
 
     void awaitExecutorReady() throws InterruptedException, java.io.IOException {
@@ -151,10 +153,15 @@ final class Pipeline implements AutoCloseable {
         if (options.profile()) {
             jvm.add(flightRecording("scheduler-" + name));
         }
-        scheduler = ServiceProcess.start("scheduler", options.schedulerJar(), jvm, props,
-                runDir.resolve("scheduler-" + name + ".log"));
+        scheduler = ServiceProcess.of("scheduler", options.schedulerJar(), runDir.resolve("scheduler-" + name + ".log"))
+                .jvm(jvm).args(arguments(props)).argFile().start();
         scheduler.awaitReady(STARTUP);
         awaitFlowing(tenant("probe-" + name));
+    }
+
+    /** Spring properties as command-line arguments, {@code --key=value}. */
+    static List<String> arguments(Map<String, String> properties) {
+        return properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toList();
     }
 
     /** The JVM option recording the process with Java Flight Recorder into {@code <run dir>/<name>.jfr}. */

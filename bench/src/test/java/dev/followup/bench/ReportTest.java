@@ -93,15 +93,9 @@ class ReportTest {
                  0.0   1024.0  0.0   1000.0  20480.0   2048.0   240640.0    16384.5  60000.0 58000.0 8000.0 7500.0     12    0.100   2      0.200     4    0.010    0.310
                 """;
 
-        ServiceProcess.HeapUsage heap = ServiceProcess.HeapUsage.parseJstat(g1);
+        HeapUsage heap = HeapUsage.parseJstat(g1);
 
         assertThat(heap.used()).isEqualTo(Math.round((1000.0 + 2048.0 + 16384.5) * 1024));
         assertThat(heap.committed()).isEqualTo(Math.round((1024.0 + 20480.0 + 240640.0) * 1024));
-    }
-
-    @Test
-    void serviceArgumentsAreQuotedForAJavaArgFile() {
-        assertThat(ServiceProcess.quoted("--a=b c")).isEqualTo("\"--a=b c\"");
-        assertThat(ServiceProcess.quoted("C:\\x\"y")).isEqualTo("\"C:\\\\x\\\"y\"");
     }
 }

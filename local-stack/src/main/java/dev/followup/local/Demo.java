@@ -34,10 +34,9 @@ final class Demo {
         this.apiKey = apiKey;
     }
 
-    static int run(Options options) throws Exception {
-        String bootstrap = options.get("bootstrap", "127.0.0.1:9092");
-        Demo demo = new Demo(options.get("ingest", "http://127.0.0.1:8080"), options.get("api-key", "dev-acme-key"));
-        demo.console = options.get("scheduler", "http://127.0.0.1:8081") + "/console/index.html";
+    static void run(String bootstrap, String ingest, String scheduler, String apiKey) throws Exception {
+        Demo demo = new Demo(ingest, apiKey);
+        demo.console = scheduler + "/console/index.html";
         try (ReceiptPrinter printer = new ReceiptPrinter(bootstrap, false)) {
             Runtime.getRuntime().addShutdownHook(new Thread(printer::stop));
             demo.feed();
@@ -51,7 +50,6 @@ final class Demo {
             System.out.println("Receipts as they arrive (Ctrl-C stops the demo and the stack):");
             printer.printUntilStopped();
         }
-        return 0;
     }
 
     private void feed() throws Exception {

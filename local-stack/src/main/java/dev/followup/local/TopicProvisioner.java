@@ -13,15 +13,23 @@ final class TopicProvisioner {
     }
 
     static int run(Options options) throws Exception {
-        String bootstrap = options.get("bootstrap", "127.0.0.1:9092");
-        int partitions = Integer.parseInt(options.get("partitions", String.valueOf(Topics.DEFAULT_PARTITIONS)));
-        short replication = Short.parseShort(options.get("replication-factor", "1"));
+        provision(options.get("bootstrap", "127.0.0.1:9092"),
+                Integer.parseInt(options.get("partitions", String.valueOf(Topics.DEFAULT_PARTITIONS))),
+                Short.parseShort(options.get("replication-factor", "1")));
+        return 0;
+    }
+
+    /** The contract topics with their default partitions and one replica: the local stack's. */
+    static void provision(String bootstrap) throws Exception {
+        provision(bootstrap, Topics.DEFAULT_PARTITIONS, (short) 1);
+    }
+
+    private static void provision(String bootstrap, int partitions, short replication) throws Exception {
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
             TopicProvisioning.Result result = TopicProvisioning.provision(admin, partitions, replication);
             System.out.printf("topics: %d created, %d already there%n", result.created().size(), result.existing().size());
         }
-        return 0;
     }
 }

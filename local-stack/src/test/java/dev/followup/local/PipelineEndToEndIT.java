@@ -8,6 +8,8 @@ import dev.followup.events.Topics;
 import dev.followup.events.v1.DueTask;
 import dev.followup.events.v1.Receipt;
 import dev.followup.events.v1.ReceiptStatus;
+import dev.followup.stack.LocalPorts;
+import dev.followup.stack.ServiceProcess;
 import dev.followup.testkit.TestKafka;
 import dev.followup.testkit.WithKafka;
 import java.io.IOException;
@@ -46,6 +48,7 @@ import org.junit.jupiter.api.TestInstance;
 class PipelineEndToEndIT {
 
     private static final Duration READY = Duration.ofMinutes(5);
+    private static final Duration STOP = Duration.ofSeconds(60);
     private static final String TENANT = "acme";
     private static final String WEBHOOK_SECRET = "dev-webhook-secret";
     /** A configured IMAP password (no tenant uses the mailbox): it must not reach a log either. */
@@ -71,7 +74,7 @@ class PipelineEndToEndIT {
     @BeforeAll
     void startPipeline(TestKafka kafka) throws Exception {
         this.kafka = kafka;
-        var = ServiceProcess.ROOT.resolve("local-stack/target/e2e/" + run + "/var");
+        var = Checkout.ROOT.resolve("local-stack/target/e2e/" + run + "/var");
         Files.createDirectories(var);
         webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         webhook.createContext("/hook", exchange -> {
@@ -93,9 +96,9 @@ class PipelineEndToEndIT {
         });
         webhook.start();
 
-        logs = ServiceProcess.ROOT.resolve("local-stack/target/e2e/" + run + "/logs");
+        logs = Checkout.ROOT.resolve("local-stack/target/e2e/" + run + "/logs");
         String bootstrap = "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers();
-        ingest = new ServiceProcess("ingest", ServiceProcess.freePort(), logs, List.of(bootstrap)).start();
+        ingest = Checkout.service("ingest", LocalPorts.free(), logs, List.of(bootstrap)).start();
         ingest.awaitReady(READY);
 
         // Settings first, so the scheduler's global table holds them when it starts.
@@ -110,9 +113,9 @@ class PipelineEndToEndIT {
         kafka.awaitRecords(Topics.TENANT_SETTINGS, dev.followup.events.v1.TenantSettings.class,
                 r -> TENANT.equals(r.key()), 1, Duration.ofSeconds(30));
 
-        scheduler = new ServiceProcess("scheduler", ServiceProcess.freePort(), logs, List.of(bootstrap,
+        scheduler = Checkout.service("scheduler", LocalPorts.free(), logs, List.of(bootstrap,
                 "--followup.scheduler.state-dir=" + var.resolve("scheduler-state"))).start();
-        executor = new ServiceProcess("executor", ServiceProcess.freePort(), logs, List.of(bootstrap,
+        executor = Checkout.service("executor", LocalPorts.free(), logs, List.of(bootstrap,
                 "--followup.executor.data-dir=" + var, "--followup.executor.mailboxes.e2e.host=127.0.0.1",
                 "--followup.executor.mailboxes.e2e.username=e2e", "--followup.executor.mailboxes.e2e.password="
                         + MAILBOX_PASSWORD)).start();
@@ -143,7 +146,7 @@ class PipelineEndToEndIT {
         } finally {
             for (ServiceProcess p : new ServiceProcess[] {ingest, scheduler, executor}) {
                 if (p != null) {
-                    p.stop();
+                    p.stop(STOP);
                 }
             }
             if (webhook != null) {
@@ -253,7 +256,7 @@ class PipelineEndToEndIT {
                 """.formatted(lead, due)));
         // Wait until the scheduler consumed the command (its changelog holds the task), then restart it.
         await().atMost(Duration.ofSeconds(30)).until(() -> taskVisible(lead));
-        scheduler.stop();
+        scheduler.stop(STOP);
         scheduler.start().awaitReady(READY);
 
         List<ConsumerRecord<String, DueTask>> fired = kafka.awaitRecords(Topics.DUE_TASKS_SMS, DueTask.class,
@@ -323,7 +326,7 @@ class PipelineEndToEndIT {
         String deadTask = kafka.awaitRecords(Topics.RECEIPTS, Receipt.class, r -> r.key().equals(TENANT + ":" + dead)
                 && r.value().getStatus() == ReceiptStatus.DEAD, 1, Duration.ofSeconds(90)).get(0).value().getTaskId();
 
-        Path target = ServiceProcess.ROOT.resolve("local-stack/target");
+        Path target = Checkout.ROOT.resolve("local-stack/target");
         Duration wait = Duration.ofSeconds(30);
         try (ConsoleBrowser browser = ConsoleBrowser.start(target.resolve("e2e/" + run + "/browser"))) {
             browser.driver.get(scheduler.url() + "/console");

@@ -1,5 +1,6 @@
 package dev.followup.executor;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.followup.events.LeadKey;
@@ -9,8 +10,12 @@ import dev.followup.events.v1.Receipt;
 import dev.followup.events.v1.TenantSettings;
 import dev.followup.executor.consume.TenantSettingsView;
 import dev.followup.testkit.TestKafka;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Produce tasks and settings, await receipts: the steps every executor integration test takes. */
@@ -42,5 +47,20 @@ public final class ExecutorTestSupport {
     public static List<Receipt> receiptsOf(TestKafka kafka, String taskId) {
         return kafka.readAll(Topics.RECEIPTS, Receipt.class, r -> r.value().getTaskId().equals(taskId))
                 .stream().map(ConsumerRecord::value).toList();
+    }
+
+    /** Verifies {@code t=<ts>,v1=<hex>} independently of the production signer. */
+    public static void assertSignedWith(String secret, String signature, String body) {
+        assertThat(signature).matches("t=\\d+,v1=[0-9a-f]{64}");
+        String t = signature.substring(2, signature.indexOf(','));
+        String v1 = signature.substring(signature.indexOf("v1=") + 3);
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            String expected = HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
+            assertThat(v1).isEqualTo(expected);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.followup.executor;
 
+import static dev.followup.executor.ExecutorTestSupport.assertSignedWith;
 import static dev.followup.executor.ExecutorTestSupport.awaitReceipt;
 import static dev.followup.executor.ExecutorTestSupport.publishSettings;
 import static dev.followup.executor.ExecutorTestSupport.publishTask;
@@ -29,17 +30,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -68,8 +65,8 @@ class TenantBoundaryIntegrationTest {
     private static final String GLOBEX_USER = "drafts@globex.test";
     private static final Path DATA = Path.of("target", "test-data", "boundary-" + UUID.randomUUID());
 
-    private static final WebhookReceiver acmeReceiver = receiver();
-    private static final WebhookReceiver globexReceiver = receiver();
+    private static final WebhookReceiver acmeReceiver = WebhookReceiver.started();
+    private static final WebhookReceiver globexReceiver = WebhookReceiver.started();
     /** Names the stub resolver was asked for: the executor never reaches the JVM's resolver. */
     private static final List<String> resolved = new CopyOnWriteArrayList<>();
 
@@ -177,9 +174,11 @@ class TenantBoundaryIntegrationTest {
         assertThat(awaitReceipt(kafka, "own-1").getStatus()).isEqualTo(ReceiptStatus.DRAFTED);
         assertThat(awaitReceipt(kafka, "own-2").getStatus()).isEqualTo(ReceiptStatus.DRAFTED);
         assertThat(globexReceiver.requests("/own")).hasSize(1);
-        assertSignedWith(GLOBEX_SECRET, globexReceiver.requests("/own").get(0));
+        WebhookReceiver.Received globexCall = globexReceiver.requests("/own").get(0);
+        assertSignedWith(GLOBEX_SECRET, globexCall.header("X-Followup-Signature"), globexCall.body());
         assertThat(acmeReceiver.requests("/own")).hasSize(1);
-        assertSignedWith(ACME_SECRET, acmeReceiver.requests("/own").get(0));
+        WebhookReceiver.Received acmeCall = acmeReceiver.requests("/own").get(0);
+        assertSignedWith(ACME_SECRET, acmeCall.header("X-Followup-Signature"), acmeCall.body());
         assertThat(resolved).contains("hooks.acme.example");
     }
 
@@ -290,15 +289,6 @@ class TenantBoundaryIntegrationTest {
         }
     }
 
-    private static void assertSignedWith(String secret, WebhookReceiver.Received request) throws Exception {
-        String signature = request.header("X-Followup-Signature");
-        String t = signature.substring(2, signature.indexOf(','));
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String expected = HexFormat.of().formatHex(mac.doFinal((t + "." + request.body()).getBytes(StandardCharsets.UTF_8)));
-        assertThat(signature).endsWith(",v1=" + expected);
-    }
-
     private static InetAddress address(String host, int a, int b, int c, int d) {
         try {
             return InetAddress.getByAddress(host, new byte[] {(byte) a, (byte) b, (byte) c, (byte) d});
@@ -307,11 +297,4 @@ class TenantBoundaryIntegrationTest {
         }
     }
 
-    private static WebhookReceiver receiver() {
-        try {
-            return new WebhookReceiver();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

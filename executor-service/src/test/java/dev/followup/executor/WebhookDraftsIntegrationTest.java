@@ -1,5 +1,6 @@
 package dev.followup.executor;
 
+import static dev.followup.executor.ExecutorTestSupport.assertSignedWith;
 import static dev.followup.executor.ExecutorTestSupport.awaitReceipt;
 import static dev.followup.executor.ExecutorTestSupport.awaitReceipts;
 import static dev.followup.executor.ExecutorTestSupport.publishSettings;
@@ -20,17 +21,12 @@ import dev.followup.events.serde.AvroDeserializer;
 import dev.followup.executor.consume.TenantSettingsView;
 import dev.followup.testkit.TestKafka;
 import dev.followup.testkit.WithKafka;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +45,7 @@ class WebhookDraftsIntegrationTest {
     private static final String SECRET = "test-webhook-secret";
     private static final Path DATA = Path.of("target", "test-data", "webhook-" + UUID.randomUUID());
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final WebhookReceiver receiver = start();
+    private static final WebhookReceiver receiver = WebhookReceiver.started();
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) {
@@ -275,26 +271,4 @@ class WebhookDraftsIntegrationTest {
                 .setChannels(Map.of(channel.name(), settings.setWebhookUrl(url).setWebhookSecretRef("test").build())).build());
     }
 
-    /** Verifies {@code t=<ts>,v1=<hex>} independently of the production signer. */
-    private static void assertSignedWith(String secret, String signature, String body) {
-        assertThat(signature).matches("t=\\d+,v1=[0-9a-f]{64}");
-        String t = signature.substring(2, signature.indexOf(','));
-        String v1 = signature.substring(signature.indexOf("v1=") + 3);
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            String expected = HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
-            assertThat(v1).isEqualTo(expected);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static WebhookReceiver start() {
-        try {
-            return new WebhookReceiver();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

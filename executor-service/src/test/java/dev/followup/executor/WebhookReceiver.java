@@ -44,6 +44,15 @@ public final class WebhookReceiver implements AutoCloseable {
     private final CountDownLatch release = new CountDownLatch(1);
     private final Map<String, CountDownLatch> arrivedTasks = new ConcurrentHashMap<>();
 
+    /** A receiver listening on a free loopback port. */
+    public static WebhookReceiver started() {
+        try {
+            return new WebhookReceiver();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public WebhookReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
         server.setExecutor(executor);

@@ -16,7 +16,8 @@ import java.util.Map;
  * {@code quota_day}, {@code quota_minute}), {@code followup.scheduler.alerts} by kind,
  * {@code followup.scheduler.firing.lag} (emittedAt - dueAt, a histogram, at most a day), {@code followup.scheduler.dlq} by
  * source topic, {@code followup.scheduler.tenant-settings.rejected} by reason and
- * {@code followup.scheduler.sequences.rejected} (records of the global tables that were skipped).
+ * {@code followup.scheduler.sequences.rejected} (records of the global tables that were skipped) and
+ * {@code followup.scheduler.purged} by store (entries retention deleted).
  */
 public class SchedulerMetrics implements SchedulerEvents {
 
@@ -86,6 +87,11 @@ public class SchedulerMetrics implements SchedulerEvents {
     @Override
     public void tenantSettingsRejected(String reason) {
         registry.counter("followup.scheduler.tenant-settings.rejected", "reason", reason).increment();
+    }
+
+    @Override
+    public void purged(String store, int count) {
+        registry.counter("followup.scheduler.purged", "store", store).increment(count);
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                           blank means {@code localhost:<server.port>}
  * @param commitInterval     Kafka Streams commit (transaction) interval
  * @param closeTimeout       how long shutdown waits for the stream threads to commit and close
+ * @param retention          how long finished state stays ({@code followup.scheduler.retention.*})
  */
 @ConfigurationProperties("followup.scheduler")
 public record SchedulerProperties(
@@ -28,12 +29,46 @@ public record SchedulerProperties(
         @DefaultValue("0") int standbyReplicas,
         @DefaultValue("") String applicationServer,
         @DefaultValue("100ms") Duration commitInterval,
-        @DefaultValue("30s") Duration closeTimeout) {
+        @DefaultValue("30s") Duration closeTimeout,
+        @DefaultValue Retention retention) {
+
+    /**
+     * {@code followup.scheduler.retention.*}.
+     *
+     * @param tasks            a terminal task (DRAFTED, SENT, SKIPPED, FAILED, DEAD, CANCELED) is deleted this long
+     *                         after it became terminal, with its lead-index entry
+     * @param enrollments      an ended enrollment is deleted this long after it ended
+     * @param leads            a lead's journey and contact profile are deleted this long after its last input record;
+     *                         its blocks and pause stay as a suppression entry
+     * @param purgeInterval    how often the purge punctuator runs
+     * @param maxPurgesPerTick most purge-index entries (and backfill steps) one punctuation handles per partition
+     */
+    public record Retention(
+            @DefaultValue("30d") Duration tasks,
+            @DefaultValue("30d") Duration enrollments,
+            @DefaultValue("180d") Duration leads,
+            @DefaultValue("1s") Duration purgeInterval,
+            @DefaultValue("500") int maxPurgesPerTick) {
+
+        public dev.followup.scheduler.topology.RetentionSettings settings() {
+            try {
+                return new dev.followup.scheduler.topology.RetentionSettings(tasks, enrollments, leads, purgeInterval,
+                        maxPurgesPerTick);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("followup.scheduler." + e.getMessage(), e);
+            }
+        }
+    }
 
     public SchedulerProperties {
         if (applicationId == null || applicationId.isBlank()) {
             throw new IllegalArgumentException("followup.scheduler.application-id must not be blank");
         }
+        if (retention == null) {
+            retention = new Retention(java.time.Duration.ofDays(30), java.time.Duration.ofDays(30),
+                    java.time.Duration.ofDays(180), java.time.Duration.ofSeconds(1), 500);
+        }
+        retention.settings(); // refuses a retention that is not positive at startup
         if (numStreamThreads < 1) {
             throw new IllegalArgumentException("followup.scheduler.num-stream-threads must be at least 1, got "
                     + numStreamThreads);

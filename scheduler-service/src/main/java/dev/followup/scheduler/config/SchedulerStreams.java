@@ -44,7 +44,7 @@ public class SchedulerStreams implements SmartLifecycle {
         this.adminConfig = new HashMap<>(clientSettings);
         adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         SchedulerSettings settings = new SchedulerSettings(props.punctuateInterval(), props.maxEmitsPerTick(), null,
-                props.applicationId());
+                props.applicationId(), props.retention().settings());
         Properties config = StreamsConfiguration.of(clientSettings, props, bootstrapServers, applicationServer,
                 events);
         this.streams = new KafkaStreams(SchedulerTopology.build(settings, events), config);

@@ -48,6 +48,17 @@ public record LeadProfile(
         return new LeadProfile(null, null, null, null, Map.of(), optedOut, emailBounced, true, pausedAt);
     }
 
+    /**
+     * What outlives retention of an inactive lead: its blocks and pause without any contact data (a suppression
+     * entry, so a later task for the lead is still blocked or held), or null when there is nothing to keep.
+     */
+    public LeadProfile suppressionOnly() {
+        if (!optedOut && !emailBounced && !erased && pausedAt == null) {
+            return null;
+        }
+        return new LeadProfile(null, null, null, null, Map.of(), optedOut, emailBounced, erased, pausedAt);
+    }
+
     /** The profile paused since {@code at}, or resumed when {@code at} is null. */
     public LeadProfile pausedSince(Instant at) {
         return new LeadProfile(name, email, phone, timezone, attributes, optedOut, emailBounced, erased, at);

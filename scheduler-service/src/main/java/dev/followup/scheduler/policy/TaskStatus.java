@@ -22,6 +22,15 @@ public enum TaskStatus {
         return this == PENDING || this == HELD;
     }
 
+    /**
+     * Whether the task reached an end (canceled, or an outcome the executor reported): what retention purges once it
+     * has been so for {@code followup.scheduler.retention.tasks}. A canceled task may be re-armed by a later event and
+     * a failed or dead one retried: retention checks the status again when it comes to purge.
+     */
+    public boolean isTerminal() {
+        return this == CANCELED || this == DRAFTED || this == SENT || this == SKIPPED || this == FAILED || this == DEAD;
+    }
+
     /** Whether a {@code RetryTask} command may schedule another attempt. */
     public boolean isRetryable() {
         return this == FAILED || this == DEAD;

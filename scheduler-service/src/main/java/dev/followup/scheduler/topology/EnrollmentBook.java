@@ -24,9 +24,11 @@ final class EnrollmentBook {
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final KeyValueStore<String, Enrollment> enrollments;
+    private final PurgeIndex purgeIndex;
 
-    EnrollmentBook(KeyValueStore<String, Enrollment> enrollments) {
+    EnrollmentBook(KeyValueStore<String, Enrollment> enrollments, PurgeIndex purgeIndex) {
         this.enrollments = enrollments;
+        this.purgeIndex = purgeIndex;
     }
 
     Enrollment get(LeadKey key, String sequenceId) {
@@ -35,7 +37,25 @@ final class EnrollmentBook {
 
     /** Stores {@code enrollment}; the caller logs it ({@link #log}) once its step is planned. */
     void put(LeadKey key, Enrollment enrollment) {
-        enrollments.put(key(key, enrollment.sequenceId()), enrollment);
+        write(key(key, enrollment.sequenceId()), enrollment);
+    }
+
+    /** The enrollment stored under {@code enrollmentKey} ({@code tenantId:leadId/sequenceId}), or null. */
+    Enrollment byKey(String enrollmentKey) {
+        return enrollments.get(enrollmentKey);
+    }
+
+    /** Deletes an ended enrollment whose retention ran out. */
+    void purge(String enrollmentKey) {
+        enrollments.put(enrollmentKey, null);
+    }
+
+    /** Writes an enrollment; an ended one gets its purge-index entry. */
+    private void write(String enrollmentKey, Enrollment enrollment) {
+        enrollments.put(enrollmentKey, enrollment);
+        if (!enrollment.isActive()) {
+            purgeIndex.enrollmentEnded(enrollmentKey, enrollment);
+        }
     }
 
     /** Ends every active enrollment of the lead (their pending steps are canceled by the caller's cancellation). */
@@ -51,7 +71,7 @@ final class EnrollmentBook {
         }
         for (Enrollment enrollment : active) {
             Enrollment ended = enrollment.ended(EnrollmentStatus.STOPPED, at, reason);
-            enrollments.put(key(key, enrollment.sequenceId()), ended);
+            write(key(key, enrollment.sequenceId()), ended);
             log(ended);
         }
     }
@@ -62,7 +82,7 @@ final class EnrollmentBook {
         Enrollment enrollment = enrollments.get(enrollmentKey);
         if (enrollment != null && enrollment.isActive() && step.taskId().equals(enrollment.taskId())) {
             Enrollment ended = enrollment.ended(EnrollmentStatus.STOPPED, at, reason);
-            enrollments.put(enrollmentKey, ended);
+            write(enrollmentKey, ended);
             log(ended);
         }
     }

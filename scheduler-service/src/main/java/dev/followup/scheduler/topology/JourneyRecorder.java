@@ -245,6 +245,16 @@ final class JourneyRecorder {
         return b.append(hex).append('/').append(rank).append('/').append(ref).toString();
     }
 
+    /** Deletes the whole journey of lead {@code leadKey} ({@code tenantId:leadId}): how many entries there were. */
+    int forget(String leadKey) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan(leadKey + "/", KEYS)) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.forEach(k -> store.put(k, null));
+        return keys.size();
+    }
+
     private void trim(String prefix) {
         List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, KEYS)) {

@@ -35,6 +35,23 @@ final class LeadState {
         profiles.put(key.toString(), profile);
     }
 
+    /**
+     * Forgets an inactive lead's profile: its blocks and pause stay as a suppression entry without contact data
+     * ({@link LeadProfile#suppressionOnly}), anything else goes. Whether the store changed.
+     */
+    boolean purgeProfile(String leadKey) {
+        LeadProfile profile = profiles.get(leadKey);
+        if (profile == null) {
+            return false;
+        }
+        LeadProfile kept = profile.suppressionOnly();
+        if (profile.equals(kept)) {
+            return false;
+        }
+        profiles.put(leadKey, kept);
+        return true;
+    }
+
     TenantSettings settingsOf(String tenantId) {
         return SchedulerTopology.settingsOf(tenantSettings, tenantId);
     }

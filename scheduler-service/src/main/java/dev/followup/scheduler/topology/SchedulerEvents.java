@@ -38,6 +38,13 @@ public interface SchedulerEvents {
     default void tenantSettingsRejected(String reason) {
     }
 
+    /**
+     * Retention deleted {@code count} entries of store {@code store} (a profile shrunk to its suppression entry
+     * counts as one of {@value SchedulerTopology#LEAD_PROFILES_STORE}).
+     */
+    default void purged(String store, int count) {
+    }
+
     /** A sequence definition was skipped (wrong key, invalid step template id): the last good one stays. */
     default void sequenceDefinitionRejected() {
     }

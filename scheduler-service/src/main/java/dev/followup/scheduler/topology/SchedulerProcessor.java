@@ -37,6 +37,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
     private CommandHandler commands;
     private ReceiptHandler receipts;
     private Firing firing;
+    private PurgeIndex purgeIndex;
 
     SchedulerProcessor(SchedulerSettings settings, SchedulerEvents events) {
         this.settings = settings;
@@ -47,12 +48,15 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         journey = new JourneyRecorder(context.getStateStore(SchedulerTopology.JOURNEY_STORE));
+        purgeIndex = new PurgeIndex(context.getStateStore(SchedulerTopology.PURGE_INDEX_STORE),
+                context.getStateStore(SchedulerTopology.LEAD_ACTIVITY_STORE), settings.retention());
         TaskBook book = new TaskBook(context.getStateStore(SchedulerTopology.TASKS_STORE),
                 context.getStateStore(SchedulerTopology.DUE_INDEX_STORE),
-                context.getStateStore(SchedulerTopology.LEAD_TASKS_STORE), journey);
+                context.getStateStore(SchedulerTopology.LEAD_TASKS_STORE), journey, purgeIndex);
         LeadState leads = new LeadState(context.getStateStore(SchedulerTopology.LEAD_PROFILES_STORE),
                 context.getStateStore(SchedulerTopology.TENANT_SETTINGS_STORE));
-        EnrollmentBook enrollments = new EnrollmentBook(context.getStateStore(SchedulerTopology.ENROLLMENTS_STORE));
+        EnrollmentBook enrollments = new EnrollmentBook(context.getStateStore(SchedulerTopology.ENROLLMENTS_STORE),
+                purgeIndex);
         FollowUpPlanner planner = new FollowUpPlanner(book, enrollments, settings.dueTimeAdjuster(), events);
         SequenceSteps sequences = new SequenceSteps(context.getStateStore(SchedulerTopology.SEQUENCES_STORE),
                 enrollments, leads, book, planner);
@@ -62,6 +66,11 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
         receipts = new ReceiptHandler(book, journey, sequences);
         firing = new Firing(settings.maxEmitsPerTick(), events, context, book, leads, sequences);
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, firing::emitDue);
+        Purger purger = new Purger(purgeIndex, book, enrollments, leads, journey,
+                context.getStateStore(SchedulerTopology.TASKS_STORE),
+                context.getStateStore(SchedulerTopology.ENROLLMENTS_STORE),
+                context.getStateStore(SchedulerTopology.LEAD_PROFILES_STORE), events);
+        context.schedule(settings.retention().purgeInterval(), PunctuationType.WALL_CLOCK_TIME, purger::purge);
     }
 
     @Override
@@ -69,24 +78,32 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
         Object value = record.value();
         journey.processing(record.timestamp());
         try {
+            LeadKey active = null;
             if (value == null) {
                 throw new InvalidInputException("value is null (tombstones are not events)");
             } else if (value instanceof LeadEvent e) {
-                leadEvents.on(leadKey(record.key(), e.getTenantId(), e.getLeadId()), e);
+                active = leadKey(record.key(), e.getTenantId(), e.getLeadId());
+                leadEvents.on(active, e);
                 journey.leadEvent(e);
             } else if (value instanceof BookingEvent e) {
-                bookingEvents.on(leadKey(record.key(), e.getTenantId(), e.getLeadId()), e);
+                active = leadKey(record.key(), e.getTenantId(), e.getLeadId());
+                bookingEvents.on(active, e);
                 journey.bookingEvent(e);
             } else if (value instanceof Command c) {
                 if (c.getLeadId() == null) {
                     throw new InvalidInputException("leadId is required for " + c.getPayload().getClass().getSimpleName());
                 }
-                commands.on(leadKey(record.key(), c.getTenantId(), c.getLeadId()), c);
+                active = leadKey(record.key(), c.getTenantId(), c.getLeadId());
+                commands.on(active, c);
                 journey.command(c);
             } else if (value instanceof Receipt r) {
-                receipts.on(leadKey(record.key(), r.getTenantId(), r.getLeadId()), r);
+                active = leadKey(record.key(), r.getTenantId(), r.getLeadId());
+                receipts.on(active, r);
             } else if (value instanceof GateDecision d) {
                 firing.onGateDecision(d);
+            }
+            if (active != null) { // retention of the lead's journey and profile counts from its last input
+                purgeIndex.leadActive(active.toString(), context.currentSystemTimeMs());
             }
         } catch (InvalidInputException e) {
             deadLetter(record, e);

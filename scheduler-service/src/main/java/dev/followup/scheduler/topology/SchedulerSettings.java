@@ -11,9 +11,11 @@ import java.time.Duration;
  * @param maxEmitsPerTick   most tasks one punctuation emits per partition: a backlog drains over several ticks
  * @param dueTimeAdjuster   moves due times when tasks are planned; null means {@link SendWindowPolicy#ADJUSTER}
  * @param applicationId     the Kafka Streams application id, which names the scheduler's own topics ({@link GateTopics})
+ * @param retention         how long finished tasks, ended enrollments and inactive leads stay; null means
+ *                          {@link RetentionSettings#defaults()}
  */
 public record SchedulerSettings(Duration punctuateInterval, int maxEmitsPerTick, DueTimeAdjuster dueTimeAdjuster,
-        String applicationId) {
+        String applicationId, RetentionSettings retention) {
 
     public static final String DEFAULT_APPLICATION_ID = "followup-scheduler";
 
@@ -28,6 +30,12 @@ public record SchedulerSettings(Duration punctuateInterval, int maxEmitsPerTick,
         if (applicationId == null || applicationId.isBlank()) {
             throw new IllegalArgumentException("applicationId must not be blank");
         }
+        retention = retention == null ? RetentionSettings.defaults() : retention;
+    }
+
+    public SchedulerSettings(Duration punctuateInterval, int maxEmitsPerTick, DueTimeAdjuster dueTimeAdjuster,
+            String applicationId) {
+        this(punctuateInterval, maxEmitsPerTick, dueTimeAdjuster, applicationId, null);
     }
 
     public SchedulerSettings(Duration punctuateInterval, int maxEmitsPerTick, DueTimeAdjuster dueTimeAdjuster) {
@@ -36,6 +44,10 @@ public record SchedulerSettings(Duration punctuateInterval, int maxEmitsPerTick,
 
     public static SchedulerSettings defaults() {
         return new SchedulerSettings(Duration.ofMillis(100), 2000, SendWindowPolicy.ADJUSTER);
+    }
+
+    public SchedulerSettings withRetention(RetentionSettings newRetention) {
+        return new SchedulerSettings(punctuateInterval, maxEmitsPerTick, dueTimeAdjuster, applicationId, newRetention);
     }
 
     public GateTopics gateTopics() {

@@ -41,6 +41,7 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@value #LEAD_PROFILES_STORE}: {@code tenantId:leadId} → {@link LeadProfile} (contact snapshot, blocks, pause);</li>
  *   <li>{@value #ENROLLMENTS_STORE}: {@code tenantId:leadId/sequenceId} → {@link Enrollment} (the lead's latest
  *       enrollment in each sequence);</li>
+ *   <li>{@value #PURGE_INDEX_STORE} and {@value #LEAD_ACTIVITY_STORE}: retention ({@link PurgeIndex}, {@link Purger});</li>
  *   <li>{@value #TENANT_SETTINGS_STORE}: global store of {@code followup.tenant-settings.v1};</li>
  *   <li>{@value #SEQUENCES_STORE}: global store of {@code followup.sequences.v1} ({@code tenantId:sequenceId}).</li>
  * </ul>
@@ -72,6 +73,10 @@ public final class SchedulerTopology {
     public static final String FAILURE_STREAKS_STORE = "failure-streaks";
     /** {@code tenantId:leadId/<hex millis>/<rank>/<ref>} → {@link JourneyEntry} JSON, see {@link JourneyRecorder}. */
     public static final String JOURNEY_STORE = "lead-journey";
+    /** {@link PurgeIndexKey} → empty: when terminal tasks, ended enrollments and inactive leads may go. */
+    public static final String PURGE_INDEX_STORE = "purge-index";
+    /** {@code tenantId:leadId} → 8-byte purge millis of the lead's one purge-index entry; see {@link PurgeIndex}. */
+    public static final String LEAD_ACTIVITY_STORE = "lead-activity";
 
     static final String GATE_REQUESTS_SINK = "quota-gate-requests";
     static final String DECISIONS_SINK = "quota-decisions";
@@ -130,6 +135,10 @@ public final class SchedulerTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENROLLMENTS_STORE),
                 Serdes.String(), new JsonStoreSerde<>(Enrollment.class)), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOURNEY_STORE),
+                Serdes.String(), Serdes.ByteArray()), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PURGE_INDEX_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEAD_ACTIVITY_STORE),
                 Serdes.String(), Serdes.ByteArray()), PROCESSOR);
 
         for (Channel channel : Channel.values()) {

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A partition's tasks and their indexes, which change together: the {@value SchedulerTopology#TASKS_STORE} store, the
  * {@value SchedulerTopology#DUE_INDEX_STORE} (every PENDING task by due time), the
- * {@value SchedulerTopology#LEAD_TASKS_STORE} index (every task of a lead) and the journey entry of each change. The
- * firing scan of the due index starts where the last one stopped.
+ * {@value SchedulerTopology#LEAD_TASKS_STORE} index (every task of a lead), the journey entry of each change and, when
+ * a task becomes terminal, its entry in the {@link PurgeIndex}. The firing scan of the due index starts where the last
+ * one stopped.
  */
 final class TaskBook {
 
@@ -31,15 +32,17 @@ final class TaskBook {
     private final KeyValueStore<Bytes, byte[]> dueIndex;
     private final KeyValueStore<String, byte[]> leadTasks;
     private final JourneyRecorder journey;
+    private final PurgeIndex purgeIndex;
     /** Where the next due scan starts: the last key fired, so scans skip the tombstones of fired entries. */
     private Bytes scanFrom = DueIndexKey.MIN;
 
     TaskBook(KeyValueStore<String, ScheduledTask> tasks, KeyValueStore<Bytes, byte[]> dueIndex,
-            KeyValueStore<String, byte[]> leadTasks, JourneyRecorder journey) {
+            KeyValueStore<String, byte[]> leadTasks, JourneyRecorder journey, PurgeIndex purgeIndex) {
         this.tasks = tasks;
         this.dueIndex = dueIndex;
         this.leadTasks = leadTasks;
         this.journey = journey;
+        this.purgeIndex = purgeIndex;
     }
 
     ScheduledTask get(String taskId) {
@@ -59,7 +62,12 @@ final class TaskBook {
     }
 
     List<ScheduledTask> tasksOf(LeadKey key) {
-        return LeadTaskIndex.tasksOf(leadTasks, tasks, key.toString());
+        return tasksOf(key.toString());
+    }
+
+    /** The tasks of lead {@code leadKey} ({@code tenantId:leadId}). */
+    List<ScheduledTask> tasksOf(String leadKey) {
+        return LeadTaskIndex.tasksOf(leadTasks, tasks, leadKey);
     }
 
     /** Writes {@code next} and keeps the due index and the lead index in step with it. */
@@ -79,7 +87,16 @@ final class TaskBook {
         if (previous == null) {
             leadTasks.put(leadTaskKey(next.tenantId(), next.leadId(), next.taskId()), EMPTY);
         }
+        if (next.status().isTerminal()) {
+            purgeIndex.taskEnded(next, next.dueAt()); // every time: a task written by an older version gets its entry
+        }
         journey.taskChanged(previous, next);
+    }
+
+    /** Deletes a task whose retention ran out, with its lead-index entry (it is not in the due index: terminal). */
+    void purge(ScheduledTask task) {
+        tasks.put(task.taskId(), null);
+        leadTasks.put(leadTaskKey(task.tenantId(), task.leadId(), task.taskId()), null);
     }
 
     // ---- the firing path ----
@@ -117,7 +134,9 @@ final class TaskBook {
 
     /** {@code task}, taken out of the due index, could not be emitted: FAILED, visible and retryable. */
     void failed(ScheduledTask task, Instant now, String detail) {
-        tasks.put(task.taskId(), task.withStatus(TaskStatus.FAILED, now, detail));
+        ScheduledTask failed = task.withStatus(TaskStatus.FAILED, now, detail);
+        tasks.put(task.taskId(), failed);
+        purgeIndex.taskEnded(failed, now);
     }
 
     // ---- keys and logs shared by the lead's stores ----

@@ -112,7 +112,6 @@ class RecurringRulesTest {
         anyDayAnyHour("UTC");
         d.sequence("daily", true, repeating(StepType.SMS, "0m", repeat().setEvery("1d").setTimes(8).build()));
         d.capturedIn("lead-march", "America/New_York");
-        d.capturedIn("lead-november", "America/New_York");
 
         // March: clocks go forward on Sunday 2026-03-08 (02:00 EST -> 03:00 EDT)
         d.enroll("enroll-march", "lead-march", "daily", LocalDateTime.parse("2026-03-05T09:00").atZone(NEW_YORK)
@@ -126,6 +125,7 @@ class RecurringRulesTest {
 
         // November: clocks go back on Sunday 2026-11-01 (02:00 EDT -> 01:00 EST)
         d.advanceTo(Instant.parse("2026-10-29T00:00:00Z"));
+        d.capturedIn("lead-november", "America/New_York"); // captured now: an idle lead's profile goes after 180 days
         d.enroll("enroll-november", "lead-november", "daily", LocalDateTime.parse("2026-10-29T09:00")
                 .atZone(NEW_YORK).toInstant());
         List<DueTask> november = runUntil(Instant.parse("2026-11-07T00:00:00Z"));
@@ -145,7 +145,6 @@ class RecurringRulesTest {
         d.sequence("nightly", true, repeating(StepType.EMAIL, "0m",
                 repeat().setCron("0 30 2 * * *").setTimes(4).build()));
         d.capturedIn("lead-spring", "Europe/Berlin");
-        d.capturedIn("lead-autumn", "Europe/Berlin");
 
         d.advanceTo(Instant.parse("2026-03-27T12:00:00Z"));
         d.enroll("enroll-spring", "lead-spring", "nightly", null);
@@ -159,6 +158,7 @@ class RecurringRulesTest {
         assertThat(spring.get(1).getContext()).containsEntry("occurrence", "2026-03-29T02:30");
 
         d.advanceTo(Instant.parse("2026-10-23T12:00:00Z"));
+        d.capturedIn("lead-autumn", "Europe/Berlin"); // captured now: an idle lead's profile goes after 180 days
         d.enroll("enroll-autumn", "lead-autumn", "nightly", null);
         List<DueTask> autumn = runUntil(Instant.parse("2026-10-29T00:00:00Z"));
         assertThat(autumn).extracting(DueTask::getDueAt).containsExactly(

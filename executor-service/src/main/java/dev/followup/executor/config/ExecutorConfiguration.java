@@ -5,6 +5,8 @@ import dev.followup.executor.consume.ChannelListeners;
 import dev.followup.executor.consume.ChannelListeners.ChannelSetup;
 import dev.followup.executor.consume.ChannelWorkers;
 import dev.followup.executor.consume.DueTaskHandler;
+import dev.followup.executor.consume.LeadErasures;
+import dev.followup.executor.consume.LeadSuppressions;
 import dev.followup.executor.consume.RetryTaskHandler;
 import dev.followup.executor.consume.TaskDrafting;
 import dev.followup.executor.consume.TaskHandler;
@@ -57,6 +59,21 @@ public class ExecutorConfiguration {
         return new TenantSettingsView(consumerFactory.getConfigurationProperties(), meters);
     }
 
+    /** Erased and opted-out leads, read from followup.lead-events.v1 back to the suppression horizon. */
+    @Bean
+    LeadSuppressions leadSuppressions(ExecutorProperties props, ConsumerFactory<?, ?> consumerFactory, Clock clock,
+            MeterRegistry meters) {
+        return new LeadSuppressions(consumerFactory.getConfigurationProperties(), props.suppressionHorizon(), clock,
+                meters);
+    }
+
+    /** Deletes an erased lead's drafts of this instance's channels. */
+    @Bean(destroyMethod = "close")
+    LeadErasures leadErasures(ExecutorProperties props, TaskDrafting drafting, TenantSettingsView settings,
+            LeadSuppressions suppressions, MeterRegistry meters) {
+        return new LeadErasures(props.channels(), drafting, settings, suppressions, meters);
+    }
+
     @Bean
     WebhookSecrets webhookSecrets(ExecutorProperties props, GrantProperties grants) {
         TenantGrants g = grants.grants();
@@ -92,14 +109,15 @@ public class ExecutorConfiguration {
     }
 
     @Bean
-    TaskDrafting taskDrafting(ExecutorProperties props, TenantSettingsView settings, DraftRenderer renderer,
+    TaskDrafting taskDrafting(ExecutorProperties props, LeadSuppressions suppressions, TenantSettingsView settings,
+            DraftRenderer renderer,
             WebhookSecrets secrets, GrantProperties grants, WebhookDraftPoster webhooks, Clock clock, MeterRegistry meters) {
         if (props.noopProvider()) {
             // benchmarks: every provider name the drafting picks resolves to the no-op provider
             log.atWarn().setMessage("executor.noop_provider").addKeyValue("channels", props.channels())
                     .addKeyValue("detail", "benchmark mode: no drafts are made").log();
             DraftProvider noop = new NoopDraftProvider();
-            return new TaskDrafting(settings, renderer,
+            return new TaskDrafting(suppressions, settings, renderer,
                     Map.of("imap", noop, "maildir", noop, "webhook", noop, "outbox", noop), meters);
         }
         TaskLocks locks = new TaskLocks(1024);
@@ -107,8 +125,9 @@ public class ExecutorConfiguration {
                 "imap", new ImapDraftWriter(props.mailboxes(), grants.grants(), props.defaultFrom(), clock, locks),
                 "maildir", new MaildirDraftWriter(props.dataDir().resolve("mail"), props.defaultFrom(), clock, locks),
                 "webhook", webhooks,
-                "outbox", new OutboxWriter(props.dataDir().resolve("outbox"), secrets, props.outboxSecretRef(), clock));
-        return new TaskDrafting(settings, renderer, providers, meters);
+                "outbox", new OutboxWriter(props.dataDir().resolve("outbox"), secrets, props.outboxSecretRef(), clock,
+                        props.outbox().maxFileSize().toBytes()));
+        return new TaskDrafting(suppressions, settings, renderer, providers, meters);
     }
 
     @Bean
@@ -127,7 +146,7 @@ public class ExecutorConfiguration {
     @Bean
     ChannelListeners channelListeners(ExecutorProperties props, ConsumerFactory<?, ?> consumerFactory,
             ProducerFactory<?, ?> producerFactory, TaskDrafting drafting, TenantSettingsView settings,
-            ChannelWorkers workers, Clock clock, MeterRegistry meters) {
+            LeadSuppressions suppressions, ChannelWorkers workers, Clock clock, MeterRegistry meters) {
         List<ChannelSetup> setups = props.channels().stream().map(channel -> {
             ExecutorProperties.ChannelProperties cp = props.channel(channel);
             RetryPolicy defaults = new RetryPolicy(cp.maxAttempts(), cp.initialBackoff());
@@ -142,13 +161,20 @@ public class ExecutorConfiguration {
         String prefix = producerFactory.getTransactionIdPrefix() != null ? producerFactory.getTransactionIdPrefix()
                 : "followup-executor-" + UUID.randomUUID() + "-";
         return new ChannelListeners(consumerFactory.getConfigurationProperties(),
-                producerFactory.getConfigurationProperties(), prefix, setups, props.drainTimeout(), meters);
+                producerFactory.getConfigurationProperties(), prefix, setups,
+                () -> settings.current() && suppressions.current(), props.drainTimeout(), meters);
     }
 
-    /** Readiness: every channel listener runs and has joined its consumer group. */
+    /**
+     * Readiness: the tenant settings and lead suppressions are caught up (tasks wait for them), and every channel
+     * listener runs and has joined its consumer group.
+     */
     @Bean
-    HealthIndicator listenersHealthIndicator(ChannelListeners listeners) {
-        return () -> (listeners.ready() ? Health.up() : Health.outOfService()).withDetails(listeners.status()).build();
+    HealthIndicator listenersHealthIndicator(ChannelListeners listeners, TenantSettingsView settings,
+            LeadSuppressions suppressions) {
+        return () -> (listeners.ready() ? Health.up() : Health.outOfService()).withDetails(listeners.status())
+                .withDetail("tenantSettingsCurrent", settings.current())
+                .withDetail("leadSuppressionsCurrent", suppressions.current()).build();
     }
 
 }

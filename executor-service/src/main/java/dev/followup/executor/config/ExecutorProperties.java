@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of the executor, under {@code followup.executor}.
@@ -25,7 +26,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param defaultFrom    From address of drafts whose mailbox sets none
  * @param templatesDir   optional directory of tenant templates {@code <dir>/<tenantId>/<channel>/<name>.<part>.mustache}
  * @param templateCacheSize compiled built-in templates kept (least recently used go first)
- * @param retryHorizon   a retry due further away than this is put back on the retry topic instead of waited for
+ * @param retryHorizon   a retry due further away than this is held for one horizon and then put back on the retry
+ *                       topic (at most one re-write per record per horizon), instead of waited for
+ * @param suppressionHorizon how long an erasure or opt-out read from {@code followup.lead-events.v1} keeps the lead's
+ *                       tasks from being drafted (by the event's Kafka timestamp): longer than any task can be in
+ *                       flight (due-task lag plus the longest retry backoff); bounds the executor's view of them
+ * @param outbox         the local outbox's file rotation
  * @param retryTopicPartitions partitions of the per-channel retry topics created at startup
  * @param drainTimeout   how long shutdown and revoked partitions wait for the tasks in flight before leaving them to
  *                       be redelivered; longer than a provider call (webhook read timeout, IMAP timeout)
@@ -45,6 +51,8 @@ public record ExecutorProperties(
         Path templatesDir,
         @DefaultValue("1000") int templateCacheSize,
         @DefaultValue("30s") Duration retryHorizon,
+        @DefaultValue("30d") Duration suppressionHorizon,
+        @DefaultValue Outbox outbox,
         @DefaultValue("6") int retryTopicPartitions,
         @DefaultValue("10s") Duration drainTimeout,
         @DefaultValue("false") boolean noopProvider) {
@@ -61,6 +69,10 @@ public record ExecutorProperties(
         if (retryHorizon.isNegative() || retryHorizon.isZero()) {
             throw new IllegalArgumentException("followup.executor.retry-horizon must be positive, was " + retryHorizon);
         }
+        if (suppressionHorizon.isNegative() || suppressionHorizon.isZero()) {
+            throw new IllegalArgumentException("followup.executor.suppression-horizon must be positive, was "
+                    + suppressionHorizon);
+        }
         if (drainTimeout.isNegative()) {
             throw new IllegalArgumentException("followup.executor.drain-timeout must not be negative, was " + drainTimeout);
         }
@@ -72,7 +84,8 @@ public record ExecutorProperties(
         return "ExecutorProperties[channels=" + channels + ", channel=" + channel + ", dataDir=" + dataDir
                 + ", mailboxes=" + mailboxes + ", secrets=" + new java.util.TreeSet<>(secrets.keySet())
                 + ", outboxSecretRef=" + outboxSecretRef + ", webhook=" + webhook + ", defaultFrom=" + defaultFrom
-                + ", templatesDir=" + templatesDir + ", templateCacheSize=" + templateCacheSize + ", retryHorizon=" + retryHorizon + ", retryTopicPartitions="
+                + ", templatesDir=" + templatesDir + ", templateCacheSize=" + templateCacheSize + ", retryHorizon=" + retryHorizon
+                + ", suppressionHorizon=" + suppressionHorizon + ", outbox=" + outbox + ", retryTopicPartitions="
                 + retryTopicPartitions + ", drainTimeout=" + drainTimeout + ", noopProvider=" + noopProvider + "]";
     }
 
@@ -106,6 +119,22 @@ public record ExecutorProperties(
             }
             if (initialBackoff.isNegative()) {
                 throw new IllegalArgumentException("initial-backoff must not be negative, was " + initialBackoff);
+            }
+        }
+    }
+
+    /**
+     * The local outbox (SMS and call drafts without a webhook).
+     *
+     * @param maxFileSize a file is rotated ({@code <channel>-<day>-<n>.jsonl}) before a line would take it past this,
+     *                    and when its day (UTC) is over; the de-duplication index holds at most two files' task ids
+     */
+    public record Outbox(@DefaultValue("64MB") DataSize maxFileSize) {
+
+        public Outbox {
+            if (maxFileSize.toBytes() < 1) {
+                throw new IllegalArgumentException("followup.executor.outbox.max-file-size must be positive, was "
+                        + maxFileSize);
             }
         }
     }

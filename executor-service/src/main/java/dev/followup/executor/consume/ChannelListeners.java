@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
@@ -34,6 +35,7 @@ public final class ChannelListeners implements SmartLifecycle {
     private final Map<String, Object> producerConfig;
     private final String transactionIdPrefix;
     private final List<ChannelSetup> setups;
+    private final BooleanSupplier inputsCurrent;
     private final Duration drainTimeout;
     private final MeterRegistry meters;
     private final List<TaskTopicConsumer> consumers = new ArrayList<>();
@@ -44,10 +46,13 @@ public final class ChannelListeners implements SmartLifecycle {
      * @param consumerConfig      Kafka consumer settings shared by all channels (bootstrap, security...)
      * @param producerConfig      Kafka producer settings shared by all channels
      * @param transactionIdPrefix unique to this instance; each consumer's producer appends its group
+     * @param inputsCurrent       whether the views tasks are drafted with are caught up; the consumers hold until
      * @param drainTimeout        how long revoked partitions and shutdown wait for tasks in flight
      */
     public ChannelListeners(Map<String, Object> consumerConfig, Map<String, Object> producerConfig,
-            String transactionIdPrefix, List<ChannelSetup> setups, Duration drainTimeout, MeterRegistry meters) {
+            String transactionIdPrefix, List<ChannelSetup> setups, BooleanSupplier inputsCurrent,
+            Duration drainTimeout, MeterRegistry meters) {
+        this.inputsCurrent = inputsCurrent;
         this.consumerConfig = Map.copyOf(consumerConfig);
         this.producerConfig = Map.copyOf(producerConfig);
         this.transactionIdPrefix = transactionIdPrefix;
@@ -72,7 +77,7 @@ public final class ChannelListeners implements SmartLifecycle {
     private void add(String group, String topic, ChannelSetup setup, TaskHandler.Mode mode) {
         Map<String, Object> producer = new HashMap<>(producerConfig);
         producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionIdPrefix + group);
-        TaskTopicConsumer consumer = new TaskTopicConsumer(group, topic, setup.handler().apply(mode), consumerConfig,
+        TaskTopicConsumer consumer = new TaskTopicConsumer(group, topic, setup.handler().apply(mode), inputsCurrent, consumerConfig,
                 producer, setup.maxInFlight(), drainTimeout, meters);
         consumers.add(consumer);
         Thread thread = new Thread(consumer, group);
@@ -91,9 +96,12 @@ public final class ChannelListeners implements SmartLifecycle {
         return out;
     }
 
-    /** Ready when every consumer runs and has joined its group (an instance beyond the partition count holds none). */
+    /**
+     * Ready when the views are caught up and every consumer runs and has joined its group (an instance beyond the
+     * partition count holds none).
+     */
     public boolean ready() {
-        return running && !consumers.isEmpty() && threads.stream().allMatch(Thread::isAlive)
+        return inputsCurrent.getAsBoolean() && running && !consumers.isEmpty() && threads.stream().allMatch(Thread::isAlive)
                 && consumers.stream().allMatch(TaskTopicConsumer::joined);
     }
 

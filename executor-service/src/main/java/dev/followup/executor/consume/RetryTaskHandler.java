@@ -15,7 +15,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Handles a channel's retry topic: each record waits for its not-before time on a delayed executor (no thread is
- * held) and is then handled as a due task; a record due beyond the retry horizon goes back on the retry topic.
+ * held) and is then handled as a due task. A record due beyond the retry horizon is held for one horizon and then
+ * goes back on the retry topic, in the transaction that commits its offset: at most one re-write per record per
+ * horizon (re-writing at once made a record due in hours cycle through the topic every commit). Held records count
+ * as in flight, so the consumer's in-flight bound also bounds them in memory.
  */
 public final class RetryTaskHandler implements TaskHandler {
 
@@ -53,7 +56,8 @@ public final class RetryTaskHandler implements TaskHandler {
         return due.handle(record, work -> {
             long wait = TaskOutcomes.longHeader(record, TaskOutcomes.NOT_BEFORE, 0L) - clock.millis();
             if (wait > retryHorizon.toMillis()) {
-                return CompletableFuture.completedFuture(List.of(requeue(record)));
+                return CompletableFuture.supplyAsync(() -> List.of(requeue(record)),
+                        CompletableFuture.delayedExecutor(retryHorizon.toMillis(), TimeUnit.MILLISECONDS, workers));
             }
             if (wait > 0) {
                 return CompletableFuture.supplyAsync(work,

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,6 +47,8 @@ import org.springframework.util.backoff.ExponentialBackOff;
  *     replaced, the unfinished tasks are forgotten and every partition is rewound to its last committed offset,
  *     after a backoff (0.5 s doubling to 30 s, never giving up). Providers are idempotent by task id, so a task
  *     drafted again makes no second draft.
+ * <li>Inputs not current (the tenant-settings or lead-suppression view behind after startup or an error): it
+ *     takes no new tasks, seeks back to the records polled meanwhile and pauses its partitions until they are.
  * <li>Revoked partitions and shutdown: their tasks get up to {@code drainTimeout} to finish and are committed; the
  *     rest is cancelled (not started: never calls the provider) and redelivered to the next owner.
  * </ul>
@@ -63,6 +66,7 @@ final class TaskTopicConsumer implements Runnable {
     private final String group;
     private final String topic;
     private final TaskHandler handler;
+    private final BooleanSupplier inputsCurrent;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Object> producerConfig;
     private final int maxInFlight;
@@ -84,6 +88,7 @@ final class TaskTopicConsumer implements Runnable {
     private boolean recovering;
     private long resumeAt;
     private long lastCommit = System.nanoTime();
+    private boolean holding;
     private volatile boolean running = true;
     private volatile boolean joined;
     private volatile int partitions;
@@ -93,11 +98,13 @@ final class TaskTopicConsumer implements Runnable {
      * @param consumerConfig  Kafka consumer settings (group, client id and offsets handling are set here)
      * @param producerConfig  Kafka producer settings, with a {@code transactional.id} unique to this consumer
      */
-    TaskTopicConsumer(String group, String topic, TaskHandler handler, Map<String, Object> consumerConfig,
-            Map<String, Object> producerConfig, int maxInFlight, Duration drainTimeout, MeterRegistry meters) {
+    TaskTopicConsumer(String group, String topic, TaskHandler handler, BooleanSupplier inputsCurrent,
+            Map<String, Object> consumerConfig, Map<String, Object> producerConfig, int maxInFlight,
+            Duration drainTimeout, MeterRegistry meters) {
         this.group = group;
         this.topic = topic;
         this.handler = handler;
+        this.inputsCurrent = inputsCurrent;
         this.maxInFlight = maxInFlight;
         this.maxUncommitted = Math.max(UNCOMMITTED_PER_SLOT * maxInFlight, MIN_UNCOMMITTED);
         this.drainTimeout = drainTimeout;
@@ -173,9 +180,16 @@ final class TaskTopicConsumer implements Runnable {
                 }
                 rewind(); // what this poll returned is polled again from there
             } else {
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    inFlight.add(new TopicPartition(record.topic(), record.partition()), record.offset(),
-                            handler.handle(record));
+                hold(!inputsCurrent.getAsBoolean());
+                if (holding) {
+                    for (TopicPartition partition : records.partitions()) {
+                        consumer.seek(partition, records.records(partition).get(0).offset()); // polled again later
+                    }
+                } else {
+                    for (ConsumerRecord<String, byte[]> record : records) {
+                        inFlight.add(new TopicPartition(record.topic(), record.partition()), record.offset(),
+                                handler.handle(record));
+                    }
                 }
                 if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos()) {
                     commitDone();
@@ -212,10 +226,18 @@ final class TaskTopicConsumer implements Runnable {
 
     private void holdOrResume() {
         inFlightNow = inFlight.size();
-        if (inFlight.running() >= maxInFlight || inFlight.size() >= maxUncommitted) {
+        if (holding || inFlight.running() >= maxInFlight || inFlight.size() >= maxUncommitted) {
             consumer.pause(consumer.assignment());
         } else if (!consumer.paused().isEmpty()) {
             consumer.resume(consumer.paused());
+        }
+    }
+
+    private void hold(boolean hold) {
+        if (hold != holding) {
+            holding = hold;
+            log.atInfo().setMessage(hold ? "listener.holding" : "listener.resumed").addKeyValue("group", group)
+                    .addKeyValue("reason", "tenant settings or lead suppressions not caught up").log();
         }
     }
 

@@ -6,7 +6,6 @@ import dev.followup.events.v1.TenantSettings;
 import dev.followup.events.view.CompactedTopicView;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +20,6 @@ import org.springframework.context.SmartLifecycle;
  * producer writing for tenant A cannot replace tenant B's settings.
  */
 public final class TenantSettingsView implements SmartLifecycle {
-
-    /** How long {@link #start} waits for the settings present at startup. */
-    static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
 
     private static final Logger log = LoggerFactory.getLogger(TenantSettingsView.class);
 
@@ -59,19 +55,20 @@ public final class TenantSettingsView implements SmartLifecycle {
         return view.contains(tenantId);
     }
 
-    /** Whether everything present at startup has been read. */
-    public boolean caughtUp() {
-        return view.caughtUp();
+    /**
+     * Whether the view is caught up now: false until it has read what existed at startup, and after a consumer failure
+     * until it has read the topic again (it restarts 1 s after an error). The listeners hold their tasks and
+     * readiness is OUT_OF_SERVICE meanwhile: drafting with the defaults instead of a tenant's settings would send its
+     * drafts to the wrong provider (a webhook tenant's into the local outbox).
+     */
+    public boolean current() {
+        return view.current();
     }
 
+    /** Starts reading; returns at once (the listeners wait for {@link #current}). */
     @Override
     public void start() {
         view.start();
-        // tasks drafted with stale settings could go to the wrong provider: read what exists first (bounded)
-        if (!view.awaitCaughtUp(CATCH_UP_TIMEOUT)) {
-            log.atWarn().setMessage("tenant-settings.not-caught-up")
-                    .addKeyValue("waitedSeconds", CATCH_UP_TIMEOUT.toSeconds()).log();
-        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.followup.executor.provider;
 
+import dev.followup.events.v1.Channel;
 import dev.followup.events.v1.ChannelSettings;
 import dev.followup.events.v1.DueTask;
 import dev.followup.executor.content.RenderedDraft;
@@ -18,6 +19,17 @@ public interface DraftProvider {
      * @throws ProviderFailure permanent (FAILED, no retry) or retriable
      */
     DraftResult draft(DueTask task, RenderedDraft content, ChannelSettings channel);
+
+    /**
+     * Deletes every draft this provider made for the lead (an erasure). Idempotent.
+     *
+     * @param settings the tenant's settings for {@code channel}, or null when it has none
+     * @return how many drafts were deleted, or -1 when this provider hands drafts to another system and cannot
+     * @throws ProviderFailure when it could not finish
+     */
+    default int erase(String tenantId, String leadId, Channel channel, ChannelSettings settings) {
+        return -1;
+    }
 
     /** Where a draft went: the provider's reference (IMAP UID, file name, response id) and a link when there is one. */
     record DraftResult(String providerRef, String link) {

@@ -16,6 +16,8 @@ import java.util.Properties;
 final class EmailMessages {
 
     static final String TASK_ID_HEADER = "X-Followup-Task-Id";
+    /** Finds a lead's drafts when it is erased. */
+    static final String LEAD_ID_HEADER = "X-Followup-Lead-Id";
 
     private static final Session SESSION = Session.getInstance(new Properties());
 
@@ -47,6 +49,7 @@ final class EmailMessages {
             message.setText(content.body(), "UTF-8");
             message.setSentDate(Date.from(now));
             message.setHeader(TASK_ID_HEADER, task.getTaskId());
+            message.setHeader(LEAD_ID_HEADER, task.getLeadId());
             message.setFlag(Flags.Flag.DRAFT, true);
             message.saveChanges();
             return message;

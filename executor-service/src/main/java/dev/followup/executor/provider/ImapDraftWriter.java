@@ -1,6 +1,7 @@
 package dev.followup.executor.provider;
 
 import dev.followup.events.TenantGrants;
+import dev.followup.events.v1.Channel;
 import dev.followup.events.v1.ChannelSettings;
 import dev.followup.events.v1.DueTask;
 import dev.followup.executor.content.RenderedDraft;
@@ -84,6 +85,45 @@ public final class ImapDraftWriter implements DraftProvider {
                 }
             }
         });
+    }
+
+    /**
+     * Deletes the drafts in the tenant's mailbox (its {@code mailboxRef}, when granted) whose
+     * {@code X-Followup-Lead-Id} names the lead: flagged {@code \Deleted} and expunged.
+     */
+    @Override
+    public int erase(String tenantId, String leadId, Channel channel, ChannelSettings settings) {
+        String ref = settings == null ? null : settings.getMailboxRef();
+        ImapMailbox mailbox = ref == null ? null : mailboxes.get(ref);
+        if (mailbox == null || !grants.mayUseMailbox(tenantId, ref) || mailbox.host() == null || mailbox.host().isBlank()) {
+            return 0; // no mailbox of this tenant: nothing of it to delete there
+        }
+        Session session = Session.getInstance(sessionProperties(mailbox));
+        String protocol = "ssl".equalsIgnoreCase(mailbox.tls()) ? "imaps" : "imap";
+        try (Store store = session.getStore(protocol)) {
+            String secret = mailbox.oauth2Token() != null ? mailbox.oauth2Token() : mailbox.password();
+            store.connect(mailbox.host(), mailbox.port(), mailbox.username(), secret);
+            Folder folder = store.getFolder(mailbox.draftsFolder());
+            if (!folder.exists()) {
+                return 0;
+            }
+            folder.open(Folder.READ_WRITE);
+            int deleted = 0;
+            try {
+                for (Message m : folder.search(new HeaderTerm(EmailMessages.LEAD_ID_HEADER, leadId))) {
+                    String[] values = m.getHeader(EmailMessages.LEAD_ID_HEADER);
+                    if (values != null && java.util.Arrays.asList(values).contains(leadId)) {
+                        m.setFlag(jakarta.mail.Flags.Flag.DELETED, true);
+                        deleted++;
+                    }
+                }
+            } finally {
+                folder.close(true); // expunge
+            }
+            return deleted;
+        } catch (MessagingException e) {
+            throw ProviderFailure.retriable("erasing in mailbox '" + ref + "' failed: " + e.getMessage(), e);
+        }
     }
 
     private DraftResult append(Session session, ImapMailbox mailbox, String ref, String taskId, MimeMessage message) {

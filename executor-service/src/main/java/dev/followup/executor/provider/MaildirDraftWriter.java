@@ -1,6 +1,7 @@
 package dev.followup.executor.provider;
 
 import dev.followup.events.Identifiers;
+import dev.followup.events.v1.Channel;
 import dev.followup.events.v1.ChannelSettings;
 import dev.followup.events.v1.DueTask;
 import dev.followup.executor.content.RenderedDraft;
@@ -18,7 +19,8 @@ import java.time.Clock;
  * The local email provider: one RFC 5322 file per draft in {@code <data-dir>/mail/<tenantId>/Drafts/}, written to
  * {@code tmp/} and renamed into {@code new/} (the Maildir delivery protocol). The file is named after the task
  * ({@code followup-<taskId>}), so a redelivered task finds its draft in {@code new/} or, once a mail client has
- * seen it, in {@code cur/} (as {@code followup-<taskId>:2,<flags>}).
+ * seen it, in {@code cur/} (as {@code followup-<taskId>:2,<flags>}). Each draft carries {@code X-Followup-Lead-Id},
+ * by which an erasure finds the lead's drafts.
  */
 public final class MaildirDraftWriter implements DraftProvider {
 
@@ -66,6 +68,52 @@ public final class MaildirDraftWriter implements DraftProvider {
                 throw ProviderFailure.retriable("cannot write the Maildir draft: " + e.getMessage(), e);
             }
         });
+    }
+
+    /**
+     * Deletes the tenant's drafts whose {@code X-Followup-Lead-Id} header names the lead, in {@code new/}, {@code cur/}
+     * and {@code tmp/}; reads only each file's header block. Drafts made before that header existed are not found.
+     */
+    @Override
+    public int erase(String tenantId, String leadId, Channel channel, ChannelSettings settings) {
+        Identifiers.require("tenantId", tenantId);
+        Path drafts = mailRoot.resolve(tenantId).resolve("Drafts");
+        int deleted = 0;
+        try {
+            for (String sub : new String[] {"new", "cur", "tmp"}) {
+                Path dir = drafts.resolve(sub);
+                if (!Files.isDirectory(dir)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "followup-*")) {
+                    for (Path file : files) {
+                        if (leadOf(file).equals(leadId) && Files.deleteIfExists(file)) {
+                            deleted++;
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw ProviderFailure.retriable("cannot erase the lead's Maildir drafts: " + e.getMessage(), e);
+        }
+        return deleted;
+    }
+
+    /** The {@code X-Followup-Lead-Id} of a draft file, or "" (read up to the blank line ending the headers). */
+    private static String leadOf(Path file) throws IOException {
+        String prefix = EmailMessages.LEAD_ID_HEADER.toLowerCase(java.util.Locale.ROOT) + ":";
+        try (java.io.BufferedReader in = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            String line;
+            int read = 0;
+            while ((line = in.readLine()) != null && !line.isEmpty() && (read += line.length()) < 256 * 1024) {
+                if (line.toLowerCase(java.util.Locale.ROOT).startsWith(prefix)) {
+                    return line.substring(prefix.length()).strip();
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // moved by a mail client meanwhile (new/ to cur/): found there, or gone
+        }
+        return "";
     }
 
     private static Path find(Path drafts, String fileName) throws IOException {

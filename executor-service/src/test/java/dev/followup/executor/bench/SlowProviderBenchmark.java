@@ -163,7 +163,8 @@ public final class SlowProviderBenchmark {
     static class SleepingProvider {
 
         @org.springframework.context.annotation.Bean
-        dev.followup.executor.consume.TaskDrafting taskDrafting(dev.followup.executor.consume.TenantSettingsView settings,
+        dev.followup.executor.consume.TaskDrafting taskDrafting(dev.followup.executor.consume.LeadSuppressions suppressions,
+                dev.followup.executor.consume.TenantSettingsView settings,
                 io.micrometer.core.instrument.MeterRegistry meters) {
             dev.followup.executor.provider.DraftProvider slow = new dev.followup.executor.provider.DraftProvider() {
                 @Override
@@ -182,7 +183,7 @@ public final class SlowProviderBenchmark {
                     return new DraftResult("sleep-" + task.getTaskId(), null);
                 }
             };
-            return new dev.followup.executor.consume.TaskDrafting(settings,
+            return new dev.followup.executor.consume.TaskDrafting(suppressions, settings,
                     new dev.followup.executor.content.DraftRenderer(null, 100), Map.of("webhook", slow, "outbox", slow), meters);
         }
     }

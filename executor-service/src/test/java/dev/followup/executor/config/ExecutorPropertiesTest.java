@@ -19,7 +19,7 @@ class ExecutorPropertiesTest {
         ExecutorProperties props = new ExecutorProperties(List.of(), Map.of(), Path.of("var"), Map.of("sales", mailbox),
                 Map.of("acme-webhook", "signing-secret-xyz"), "local", new ExecutorProperties.Webhook(
                         Duration.ofSeconds(2), Duration.ofSeconds(5), 512), "followup@localhost", null, 1000, Duration.ofSeconds(30),
-                6, Duration.ofSeconds(10), false);
+                Duration.ofDays(30), new ExecutorProperties.Outbox(org.springframework.util.unit.DataSize.ofMegabytes(64)), 6, Duration.ofSeconds(10), false);
 
         String printed = props.toString();
 

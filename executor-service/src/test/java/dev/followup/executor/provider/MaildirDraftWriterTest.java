@@ -54,6 +54,26 @@ class MaildirDraftWriterTest {
     }
 
     @Test
+    void erasingALeadDeletesItsDraftsInNewAndCurAndNoOtherLeads() throws IOException {
+        MaildirDraftWriter writer = writer();
+        writer.draft(TestTasks.task("acme", "gone-1", Channel.EMAIL).setLeadId("gone").build(), new RenderedDraft("S", "B"), null);
+        writer.draft(TestTasks.task("acme", "gone-2", Channel.EMAIL).setLeadId("gone").build(), new RenderedDraft("S", "B"), null);
+        writer.draft(TestTasks.task("acme", "kept-1", Channel.EMAIL).setLeadId("kept").build(), new RenderedDraft("S", "B"), null);
+        writer.draft(TestTasks.task("other", "gone-3", Channel.EMAIL).setLeadId("gone").build(), new RenderedDraft("S", "B"), null);
+        Path drafts = root.resolve("acme/Drafts");
+        Files.move(drafts.resolve("new/followup-gone-2"), drafts.resolve("cur/followup-gone-2:2,DS"));
+
+        int deleted = writer.erase("acme", "gone", Channel.EMAIL, null);
+
+        assertThat(deleted).isEqualTo(2);
+        try (Stream<Path> all = Stream.concat(Files.list(drafts.resolve("new")), Files.list(drafts.resolve("cur")))) {
+            assertThat(all).extracting(p -> p.getFileName().toString()).containsExactly("followup-kept-1");
+        }
+        assertThat(root.resolve("other/Drafts/new/followup-gone-3")).as("another tenant's lead of that id").exists();
+        assertThat(writer.erase("acme", "gone", Channel.EMAIL, null)).isZero();
+    }
+
+    @Test
     void aTaskWithoutEmailIsAPermanentFailure() {
         assertThatThrownBy(() -> writer().draft(TestTasks.task("acme", "task-3", Channel.EMAIL)
                 .setContact(dev.followup.events.v1.Contact.newBuilder().setName("No Mail").build()).build(),

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>If the consumer fails, the view starts again from the beginning after a second. The values it holds keep
  * answering until the new read has caught up, then are replaced at once: a reader sees neither an empty view nor
- * keys deleted while it was down.
+ * keys deleted while it was down. {@link #current} is false from the failure until then, so a service can report
+ * itself not ready meanwhile.
  *
  * <p>Plain Java: each service ties {@link #start} and {@link #stop} to its own lifecycle.
  */
@@ -87,6 +88,7 @@ public final class CompactedTopicView<V extends SpecificRecord> {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;
     private volatile boolean running;
+    private volatile boolean current;
 
     /** A view that takes every keyed record. */
     public CompactedTopicView(String topic, Class<V> type, Map<String, Object> consumerConfig, String clientId) {
@@ -145,6 +147,14 @@ public final class CompactedTopicView<V extends SpecificRecord> {
     /** Whether everything present at start has been read. */
     public boolean caughtUp() {
         return caughtUp.getCount() == 0;
+    }
+
+    /**
+     * Whether the view is caught up now: everything present when its current read started has been read. False
+     * before the first catch-up and from a consumer failure until the read that follows it has caught up.
+     */
+    public boolean current() {
+        return current;
     }
 
     /** Waits up to {@code timeout} until everything present at start has been read; false if not. */
@@ -228,6 +238,7 @@ public final class CompactedTopicView<V extends SpecificRecord> {
             } catch (WakeupException e) {
                 // stopping
             } catch (RuntimeException e) {
+                current = false;
                 if (running) {
                     log.atWarn().setMessage("view.restarting").addKeyValue("topic", topic)
                             .addKeyValue("error", e.getClass().getSimpleName()).log();
@@ -252,14 +263,15 @@ public final class CompactedTopicView<V extends SpecificRecord> {
         Map<TopicPartition, Long> end = c.endOffsets(partitions);
         log.atInfo().setMessage("view.started").addKeyValue("topic", topic)
                 .addKeyValue("partitions", partitions.size()).log();
-        boolean current = false;
+        boolean readCaughtUp = false;
         while (running) {
             for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
                 apply(r, deserializer, reading);
             }
-            if (!current && end.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
-                current = true;
+            if (!readCaughtUp && end.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
+                readCaughtUp = true;
                 values = reading;
+                current = true;
                 log.atInfo().setMessage("view.caught-up").addKeyValue("topic", topic)
                         .addKeyValue("keys", reading.size()).log();
                 caughtUp.countDown();

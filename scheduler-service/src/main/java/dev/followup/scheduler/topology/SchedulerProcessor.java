@@ -59,7 +59,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
                 purgeIndex);
         FollowUpPlanner planner = new FollowUpPlanner(book, enrollments, settings.dueTimeAdjuster(), events);
         SequenceSteps sequences = new SequenceSteps(context.getStateStore(SchedulerTopology.SEQUENCES_STORE),
-                enrollments, leads, book, planner);
+                enrollments, leads, book, planner, settings.recurrenceMinInterval());
         leadEvents = new LeadEventHandler(leads, book, enrollments, planner);
         bookingEvents = new BookingEventHandler(leads, planner);
         commands = new CommandHandler(leads, book, planner, sequences);

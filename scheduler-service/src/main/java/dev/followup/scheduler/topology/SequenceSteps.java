@@ -16,6 +16,7 @@ import dev.followup.scheduler.policy.SequencePolicy;
 import dev.followup.scheduler.policy.SequencePolicy.EnrollDecision;
 import dev.followup.scheduler.policy.SequencePolicy.Transition;
 import dev.followup.scheduler.policy.TaskMerge.OpenTask;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -37,9 +38,11 @@ final class SequenceSteps {
     private final LeadState leads;
     private final TaskBook book;
     private final FollowUpPlanner planner;
+    private final Duration minInterval;
 
     SequenceSteps(ReadOnlyKeyValueStore<String, SequenceDefinition> sequences, EnrollmentBook enrollments,
-            LeadState leads, TaskBook book, FollowUpPlanner planner) {
+            LeadState leads, TaskBook book, FollowUpPlanner planner, Duration minInterval) {
+        this.minInterval = minInterval;
         this.sequences = sequences;
         this.enrollments = enrollments;
         this.leads = leads;
@@ -54,8 +57,11 @@ final class SequenceSteps {
             throw new InvalidInputException(Identifiers.describe("sequenceId", sequenceId));
         }
         LeadProfile profile = leads.profile(key);
-        EnrollDecision decision = SequencePolicy.enroll(enrollments.get(key, sequenceId),
-                sequence(key.tenantId(), sequenceId), key.tenantId(), key.leadId(), sequenceId, command.getCommandId(),
+        SequenceDefinition definition = sequence(key.tenantId(), sequenceId);
+        // the updater refuses such definitions; this guards one stored before the minimum existed or was raised
+        SequencePolicy.requireMinInterval(definition, minInterval);
+        EnrollDecision decision = SequencePolicy.enroll(enrollments.get(key, sequenceId), definition, key.tenantId(),
+                key.leadId(), sequenceId, command.getCommandId(),
                 command.getIssuedAt(), enroll.getStartAt(), profile, leads.settingsOf(key.tenantId()));
         if (decision instanceof EnrollDecision.Start start) {
             apply(key, profile, start.transition(), command.getIssuedAt());

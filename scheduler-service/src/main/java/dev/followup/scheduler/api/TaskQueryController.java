@@ -45,13 +45,24 @@ public class TaskQueryController {
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "task '" + taskId + "' not found"));
     }
 
+    /**
+     * A page of the lead's tasks ({@code limit} 1–500, default 100; {@code order} {@code due} or {@code newest}): the
+     * body is the bare array, {@value LeadTaskPage#NEXT_CURSOR} the {@code cursor} of the next page when there is one.
+     */
     @GetMapping(path = "/v1/leads/{leadId}/tasks", produces = MediaType.APPLICATION_JSON_VALUE)
-    public List<TaskView> leadTasks(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
-            @PathVariable String leadId,
+    public ResponseEntity<List<TaskView>> leadTasks(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
+            @PathVariable String leadId, @RequestParam(required = false) String limit,
+            @RequestParam(required = false) String cursor, @RequestParam(required = false) String order,
             @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly,
             @RequestAttribute(name = ApiKeyFilter.INTERNAL_ATTRIBUTE, required = false) Boolean internal) {
         requireId("leadId", leadId);
-        return queries.leadTasks(tenant, leadId, localOnly(localOnly, internal));
+        LeadTaskPage page = queries.leadTasks(tenant, leadId, LeadTaskPage.Request.parse(limit, order, cursor),
+                localOnly(localOnly, internal));
+        ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
+        if (page.nextCursor() != null) {
+            answer.header(LeadTaskPage.NEXT_CURSOR, page.nextCursor());
+        }
+        return answer.body(page.tasks());
     }
 
     @GetMapping(path = "/v1/leads/{leadId}/enrollments", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -132,18 +132,25 @@ public class TaskQueries {
         return out;
     }
 
-    /** The lead's journey, from the instance owning the lead's partition. */
+    /** The lead's whole journey, from the instance owning the lead's partition. */
     public JourneyView journey(String tenantId, String leadId, boolean localOnly) {
+        return journey(tenantId, leadId, JourneyPage.Request.ALL, localOnly).view();
+    }
+
+    /** One page of the lead's journey, from the instance owning the lead's partition (its cursor header passed on). */
+    public JourneyPage journey(String tenantId, String leadId, JourneyPage.Request request, boolean localOnly) {
         String key = LeadKey.of(tenantId, leadId).toString();
         Optional<HostInfo> owner = localOnly ? Optional.empty() : remoteOwner(key);
         if (owner.isPresent()) {
-            return peers.get(owner.get(), tenantId, "/v1/leads/" + leadId + "/journey").retrieve().body(JourneyView.class);
+            ResponseEntity<JourneyView> answer = peers.get(owner.get(), tenantId, "/v1/leads/" + leadId + "/journey",
+                    request.query()).retrieve().toEntity(JourneyView.class);
+            return new JourneyPage(answer.getBody(), answer.getHeaders().getFirst(LeadTaskPage.NEXT_CURSOR));
         }
-        List<JourneyEntry> entries = JourneyReader.read(store(SchedulerTopology.JOURNEY_STORE),
+        Map<String, JourneyEntry> entries = JourneyReader.readKeyed(store(SchedulerTopology.JOURNEY_STORE),
                 store(SchedulerTopology.LEAD_TASKS_STORE), store(SchedulerTopology.TASKS_STORE), key);
         LeadProfile profile = this.<String, LeadProfile>store(SchedulerTopology.LEAD_PROFILES_STORE).get(key);
         String zone = profile != null && profile.timezone() != null ? profile.timezone() : tenantZone(tenantId);
-        return new JourneyView(leadId, zone, entries);
+        return JourneyPage.of(leadId, zone, entries, request);
     }
 
     /**

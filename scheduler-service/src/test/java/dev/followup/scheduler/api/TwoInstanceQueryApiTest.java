@@ -214,6 +214,22 @@ class TwoInstanceQueryApiTest {
         assertThat(pages).isEqualTo(4);
         assertThat(paged).containsExactlyElementsOf(unpaged).doesNotHaveDuplicates();
         assertThat(get(portA, "/v1/leads/" + lead + "/tasks?limit=501", ACME).statusCode()).isEqualTo(400);
+
+        // the journey pages the same way (its body stays the object)
+        List<String> journey = new ArrayList<>();
+        json(get(portA, "/v1/leads/" + lead + "/journey", ACME)).get("entries").forEach(e -> journey.add(e.toString()));
+        assertThat(journey).hasSizeGreaterThanOrEqualTo(25);
+        List<String> journeyPaged = new ArrayList<>();
+        cursor = null;
+        do {
+            HttpResponse<String> page = get(portA, "/v1/leads/" + lead + "/journey?limit=7"
+                    + (cursor == null ? "" : "&cursor=" + cursor), ACME);
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+            assertThat(json(page).get("leadId").asString()).isEqualTo(lead);
+            json(page).get("entries").forEach(e -> journeyPaged.add(e.toString()));
+            cursor = page.headers().firstValue("X-Next-Cursor").orElse(null);
+        } while (cursor != null);
+        assertThat(journeyPaged).containsExactlyElementsOf(journey);
     }
 
     @Test

@@ -135,8 +135,9 @@ public class IngestConfiguration {
 
     @Bean
     RequestValidation requestValidation(Validator validator, Clock clock, WebhookTargets webhookTargets,
-            TenantGrants grants) {
-        return new RequestValidation(validator, clock, webhookTargets, grants);
+            TenantGrants grants, IngestProperties properties) {
+        return new RequestValidation(validator, clock, webhookTargets, grants,
+                properties.recurrence() == null ? null : properties.recurrence().minInterval());
     }
 
     @Bean

@@ -177,6 +177,8 @@ class BadInputTest {
                 sequence("recurring step with neither every nor cron", "{\"name\":\"W\",\"steps\":[{\"type\":\"EMAIL\",\"delay\":\"0m\",\"repeat\":{\"times\":3}}]}", "steps[0].repeat.every"),
                 sequence("recurring step with a bad cron", "{\"name\":\"W\",\"steps\":[{\"type\":\"EMAIL\",\"delay\":\"0m\",\"repeat\":{\"cron\":\"0 0 25 * * *\"}}]}", "steps[0].repeat.cron"),
                 sequence("recurring step every 0s", "{\"name\":\"W\",\"steps\":[{\"type\":\"EMAIL\",\"delay\":\"0m\",\"repeat\":{\"every\":\"0s\"}}]}", "steps[0].repeat.every"),
+                sequence("recurring step every 30s (below the 1m minimum)", "{\"name\":\"W\",\"steps\":[{\"type\":\"EMAIL\",\"delay\":\"0m\"},{\"type\":\"SMS\",\"delay\":\"0m\",\"repeat\":{\"every\":\"30s\"}}]}", "steps[1].repeat.every"),
+                sequence("recurring step cron every 10 seconds (below the 1m minimum)", "{\"name\":\"W\",\"steps\":[{\"type\":\"EMAIL\",\"delay\":\"0m\",\"repeat\":{\"cron\":\"*/10 * * * * *\"}}]}", "steps[0].repeat.cron"),
                 sequence("recurring step times 0", "{\"name\":\"W\",\"steps\":[{\"type\":\"EMAIL\",\"delay\":\"0m\",\"repeat\":{\"every\":\"1d\",\"times\":0}}]}", "steps[0].repeat.times"),
                 sequence("sequence without name", "{\"steps\":[{\"type\":\"EMAIL\",\"delay\":\"0m\"}]}", "name"),
                 bad("sequence with an invalid id in the path", "PUT", "/v1/sequences/a:b", "{\"name\":\"W\",\"steps\":[{\"type\":\"EMAIL\",\"delay\":\"0m\"}]}", "sequenceId"),
@@ -232,6 +234,18 @@ class BadInputTest {
         assertThat(est.json().get("errors").get(0).get("value").asString()).isEqualTo("EST");
         assertThat(est.json().get("errors").get(0).get("message").asString()).contains("abbreviation")
                 .contains("America/New_York");
+    }
+
+    @Test
+    void aCronFiringMoreOftenThanTheMinimumIntervalIsRefusedNamingTheSpacingAndTheMinimum() {
+        IngestClient api = new IngestClient(port);
+        Response fast = api.json("PUT", "/v1/sequences/minutely", IngestClient.ACME_KEY,
+                "{\"name\":\"W\",\"steps\":[{\"type\":\"SMS\",\"delay\":\"0m\",\"repeat\":{\"cron\":\"*/10 * * * * *\"}}]}");
+        assertThat(fast.status()).as(fast.toString()).isEqualTo(400);
+        JsonNode error = fast.json().get("errors").get(0);
+        assertThat(error.get("field").asString()).isEqualTo("steps[0].repeat.cron");
+        assertThat(error.get("value").asString()).isEqualTo("*/10 * * * * *");
+        assertThat(error.get("message").asString()).contains("10s").contains("minimum interval 1m");
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.springframework.util.unit.DataSize;
  * @param rateLimit      per-tenant request rate
  * @param idempotency    the {@code Idempotency-Key} replay cache
  * @param view           the materialized views of the compacted topics
+ * @param recurrence     recurring sequence steps
  */
 @ConfigurationProperties("followup.ingest")
 public record IngestProperties(
@@ -25,7 +26,15 @@ public record IngestProperties(
         @DefaultValue("5s") Duration retryAfter,
         @DefaultValue RateLimit rateLimit,
         @DefaultValue Idempotency idempotency,
-        @DefaultValue View view) {
+        @DefaultValue View view,
+        @DefaultValue Recurrence recurrence) {
+
+    /**
+     * @param minInterval a recurring step whose {@code every}, or the spacing of its {@code cron}, is below it is a 400
+     *                    (the scheduler refuses it too: {@code followup.scheduler.recurrence.min-interval})
+     */
+    public record Recurrence(@DefaultValue("1m") Duration minInterval) {
+    }
 
     /**
      * Token bucket per tenant: {@code requestsPerSecond} refill (fractions allowed, e.g. 0.5), {@code burst} capacity;

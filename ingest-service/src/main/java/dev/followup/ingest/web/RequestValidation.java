@@ -34,8 +34,12 @@ public class RequestValidation {
     private final Clock clock;
     private final WebhookTargets webhookTargets;
     private final TenantGrants grants;
+    private final Duration recurrenceMinInterval;
 
-    public RequestValidation(Validator validator, Clock clock, WebhookTargets webhookTargets, TenantGrants grants) {
+    /** @param recurrenceMinInterval a recurring step more frequent than this is refused; null: 1m */
+    public RequestValidation(Validator validator, Clock clock, WebhookTargets webhookTargets, TenantGrants grants,
+            Duration recurrenceMinInterval) {
+        this.recurrenceMinInterval = recurrenceMinInterval == null ? Duration.ofMinutes(1) : recurrenceMinInterval;
         this.validator = validator;
         this.clock = clock;
         this.webhookTargets = webhookTargets;
@@ -86,6 +90,17 @@ public class RequestValidation {
             if (at != null && at.isAfter(clock.instant().plus(MAX_FUTURE_SKEW))) {
                 problems.add(FieldProblem.of("occurredAt", timed.occurredAt(),
                         "must not be in the future (more than " + MAX_FUTURE_SKEW.toMinutes() + " minutes ahead)"));
+            }
+        }
+        if (body instanceof Bodies.SequenceBody sequence && sequence.steps() != null) {
+            for (int i = 0; i < sequence.steps().size(); i++) {
+                Bodies.StepBody step = sequence.steps().get(i);
+                String prefix = "steps[" + i + "].repeat.";
+                if (step != null && step.repeat() != null
+                        && problems.stream().noneMatch(p -> p.field().startsWith(prefix))) {
+                    Constraints.tooFrequent(step.repeat(), recurrenceMinInterval).ifPresent(problem -> problems.add(
+                            FieldProblem.of(prefix + problem.field(), problem.value(), problem.message())));
+                }
             }
         }
         if (body instanceof Bodies.SettingsBody settings && settings.channels() != null) {

@@ -37,6 +37,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.server.ResponseStatusException;
@@ -85,20 +86,32 @@ public class TaskQueries {
         return Optional.empty();
     }
 
+    /** All of the lead's tasks by due time, from the instance owning the lead's partition. */
     public List<TaskView> leadTasks(String tenantId, String leadId, boolean localOnly) {
+        return leadTasks(tenantId, leadId, LeadTaskPage.Request.ALL, localOnly).tasks();
+    }
+
+    /**
+     * One page of the lead's tasks, from the instance owning the lead's partition (asked for the same page, its
+     * {@value LeadTaskPage#NEXT_CURSOR} passed on). Each page reads the lead's whole task index and sorts it: a lead
+     * has at most {@code max-open-tasks-per-lead} open tasks plus the finished ones retention keeps.
+     */
+    public LeadTaskPage leadTasks(String tenantId, String leadId, LeadTaskPage.Request request, boolean localOnly) {
         String key = LeadKey.of(tenantId, leadId).toString();
         Optional<HostInfo> owner = localOnly ? Optional.empty() : remoteOwner(key);
         if (owner.isPresent()) {
-            return peers.get(owner.get(), tenantId, "/v1/leads/" + leadId + "/tasks").retrieve().body(new ParameterizedTypeReference<List<TaskView>>() {
+            ResponseEntity<List<TaskView>> answer = peers.get(owner.get(), tenantId, "/v1/leads/" + leadId + "/tasks",
+                    request == LeadTaskPage.Request.ALL ? new LinkedMultiValueMap<>() : request.query()).retrieve()
+                    .toEntity(new ParameterizedTypeReference<List<TaskView>>() {
                     });
+            return new LeadTaskPage(answer.getBody(), answer.getHeaders().getFirst(LeadTaskPage.NEXT_CURSOR));
         }
         List<TaskView> out = new ArrayList<>();
         for (ScheduledTask task : LeadTaskIndex.tasksOf(store(SchedulerTopology.LEAD_TASKS_STORE),
                 store(SchedulerTopology.TASKS_STORE), key)) {
             out.add(TaskView.of(task));
         }
-        out.sort(Comparator.comparing(TaskView::dueAt));
-        return out;
+        return LeadTaskPage.of(out, request);
     }
 
     /** The lead's latest enrollment in each sequence, from the instance owning the lead's partition. */
@@ -119,18 +132,25 @@ public class TaskQueries {
         return out;
     }
 
-    /** The lead's journey, from the instance owning the lead's partition. */
+    /** The lead's whole journey, from the instance owning the lead's partition. */
     public JourneyView journey(String tenantId, String leadId, boolean localOnly) {
+        return journey(tenantId, leadId, JourneyPage.Request.ALL, localOnly).view();
+    }
+
+    /** One page of the lead's journey, from the instance owning the lead's partition (its cursor header passed on). */
+    public JourneyPage journey(String tenantId, String leadId, JourneyPage.Request request, boolean localOnly) {
         String key = LeadKey.of(tenantId, leadId).toString();
         Optional<HostInfo> owner = localOnly ? Optional.empty() : remoteOwner(key);
         if (owner.isPresent()) {
-            return peers.get(owner.get(), tenantId, "/v1/leads/" + leadId + "/journey").retrieve().body(JourneyView.class);
+            ResponseEntity<JourneyView> answer = peers.get(owner.get(), tenantId, "/v1/leads/" + leadId + "/journey",
+                    request.query()).retrieve().toEntity(JourneyView.class);
+            return new JourneyPage(answer.getBody(), answer.getHeaders().getFirst(LeadTaskPage.NEXT_CURSOR));
         }
-        List<JourneyEntry> entries = JourneyReader.read(store(SchedulerTopology.JOURNEY_STORE),
+        Map<String, JourneyEntry> entries = JourneyReader.readKeyed(store(SchedulerTopology.JOURNEY_STORE),
                 store(SchedulerTopology.LEAD_TASKS_STORE), store(SchedulerTopology.TASKS_STORE), key);
         LeadProfile profile = this.<String, LeadProfile>store(SchedulerTopology.LEAD_PROFILES_STORE).get(key);
         String zone = profile != null && profile.timezone() != null ? profile.timezone() : tenantZone(tenantId);
-        return new JourneyView(leadId, zone, entries);
+        return JourneyPage.of(leadId, zone, entries, request);
     }
 
     /**

@@ -45,13 +45,24 @@ public class TaskQueryController {
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "task '" + taskId + "' not found"));
     }
 
+    /**
+     * A page of the lead's tasks ({@code limit} 1–500, default 100; {@code order} {@code due} or {@code newest}): the
+     * body is the bare array, {@value LeadTaskPage#NEXT_CURSOR} the {@code cursor} of the next page when there is one.
+     */
     @GetMapping(path = "/v1/leads/{leadId}/tasks", produces = MediaType.APPLICATION_JSON_VALUE)
-    public List<TaskView> leadTasks(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
-            @PathVariable String leadId,
+    public ResponseEntity<List<TaskView>> leadTasks(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
+            @PathVariable String leadId, @RequestParam(required = false) String limit,
+            @RequestParam(required = false) String cursor, @RequestParam(required = false) String order,
             @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly,
             @RequestAttribute(name = ApiKeyFilter.INTERNAL_ATTRIBUTE, required = false) Boolean internal) {
         requireId("leadId", leadId);
-        return queries.leadTasks(tenant, leadId, localOnly(localOnly, internal));
+        LeadTaskPage page = queries.leadTasks(tenant, leadId, LeadTaskPage.Request.parse(limit, order, cursor),
+                localOnly(localOnly, internal));
+        ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
+        if (page.nextCursor() != null) {
+            answer.header(LeadTaskPage.NEXT_CURSOR, page.nextCursor());
+        }
+        return answer.body(page.tasks());
     }
 
     @GetMapping(path = "/v1/leads/{leadId}/enrollments", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -63,13 +74,24 @@ public class TaskQueryController {
         return queries.leadEnrollments(tenant, leadId, localOnly(localOnly, internal));
     }
 
+    /**
+     * A page of the lead's journey in time order ({@code limit} 1–500, default 200: the whole journey); the body is the
+     * journey object, {@value LeadTaskPage#NEXT_CURSOR} the {@code cursor} of the next page when there is one.
+     */
     @GetMapping(path = "/v1/leads/{leadId}/journey", produces = MediaType.APPLICATION_JSON_VALUE)
-    public JourneyView journey(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
-            @PathVariable String leadId,
+    public ResponseEntity<JourneyView> journey(@RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
+            @PathVariable String leadId, @RequestParam(required = false) String limit,
+            @RequestParam(required = false) String cursor,
             @RequestHeader(value = TaskQueries.LOCAL_ONLY, required = false) boolean localOnly,
             @RequestAttribute(name = ApiKeyFilter.INTERNAL_ATTRIBUTE, required = false) Boolean internal) {
         requireId("leadId", leadId);
-        return queries.journey(tenant, leadId, localOnly(localOnly, internal));
+        JourneyPage page = queries.journey(tenant, leadId, JourneyPage.Request.parse(limit, cursor),
+                localOnly(localOnly, internal));
+        ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
+        if (page.nextCursor() != null) {
+            answer.header(LeadTaskPage.NEXT_CURSOR, page.nextCursor());
+        }
+        return answer.body(page.view());
     }
 
     @GetMapping(path = "/v1/receipts", produces = MediaType.APPLICATION_JSON_VALUE)

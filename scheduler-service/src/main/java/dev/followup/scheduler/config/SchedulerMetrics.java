@@ -17,7 +17,8 @@ import java.util.Map;
  * {@code followup.scheduler.firing.lag} (emittedAt - dueAt, a histogram, at most a day), {@code followup.scheduler.dlq} by
  * source topic, {@code followup.scheduler.tenant-settings.rejected} by reason and
  * {@code followup.scheduler.sequences.rejected} (records of the global tables that were skipped) and
- * {@code followup.scheduler.purged} by store (entries retention deleted).
+ * {@code followup.scheduler.purged} by store (entries retention deleted) and {@code followup.scheduler.tasks.capped} by
+ * channel (planned tasks not created: the lead had {@code max-open-tasks-per-lead} open tasks).
  */
 public class SchedulerMetrics implements SchedulerEvents {
 
@@ -92,6 +93,12 @@ public class SchedulerMetrics implements SchedulerEvents {
     @Override
     public void purged(String store, int count) {
         registry.counter("followup.scheduler.purged", "store", store).increment(count);
+    }
+
+    @Override
+    public void taskCapped(Channel channel) {
+        registry.counter("followup.scheduler.tasks.capped", "channel", channel.name().toLowerCase(java.util.Locale.ROOT))
+                .increment();
     }
 
     @Override

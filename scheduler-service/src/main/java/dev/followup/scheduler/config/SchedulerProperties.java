@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param commitInterval     Kafka Streams commit (transaction) interval
  * @param closeTimeout       how long shutdown waits for the stream threads to commit and close
  * @param retention          how long finished state stays ({@code followup.scheduler.retention.*})
+ * @param recurrence         recurring steps ({@code followup.scheduler.recurrence.*})
+ * @param maxOpenTasksPerLead most open (PENDING, HELD, EMITTED) tasks of one lead; a new task beyond it is refused
  */
 @ConfigurationProperties("followup.scheduler")
 public record SchedulerProperties(
@@ -30,7 +32,18 @@ public record SchedulerProperties(
         @DefaultValue("") String applicationServer,
         @DefaultValue("100ms") Duration commitInterval,
         @DefaultValue("30s") Duration closeTimeout,
-        @DefaultValue Retention retention) {
+        @DefaultValue Retention retention,
+        @DefaultValue Recurrence recurrence,
+        @DefaultValue("200") int maxOpenTasksPerLead) {
+
+    /**
+     * {@code followup.scheduler.recurrence.*}.
+     *
+     * @param minInterval a recurring step whose {@code every}, or the spacing of its {@code cron}, is below it is
+     *                    refused: the definition is skipped and an enrollment in it dead-lettered
+     */
+    public record Recurrence(@DefaultValue("1m") Duration minInterval) {
+    }
 
     /**
      * {@code followup.scheduler.retention.*}.
@@ -69,6 +82,17 @@ public record SchedulerProperties(
                     java.time.Duration.ofDays(180), java.time.Duration.ofSeconds(1), 500);
         }
         retention.settings(); // refuses a retention that is not positive at startup
+        if (recurrence == null || recurrence.minInterval() == null) {
+            recurrence = new Recurrence(Duration.ofMinutes(1));
+        }
+        if (recurrence.minInterval().isNegative()) {
+            throw new IllegalArgumentException("followup.scheduler.recurrence.min-interval must not be negative, got "
+                    + recurrence.minInterval());
+        }
+        if (maxOpenTasksPerLead < 1) {
+            throw new IllegalArgumentException("followup.scheduler.max-open-tasks-per-lead must be at least 1, got "
+                    + maxOpenTasksPerLead);
+        }
         if (numStreamThreads < 1) {
             throw new IllegalArgumentException("followup.scheduler.num-stream-threads must be at least 1, got "
                     + numStreamThreads);

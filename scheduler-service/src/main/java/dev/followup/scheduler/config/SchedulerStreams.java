@@ -44,7 +44,8 @@ public class SchedulerStreams implements SmartLifecycle {
         this.adminConfig = new HashMap<>(clientSettings);
         adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         SchedulerSettings settings = new SchedulerSettings(props.punctuateInterval(), props.maxEmitsPerTick(), null,
-                props.applicationId(), props.retention().settings());
+                props.applicationId(), props.retention().settings(), props.recurrence().minInterval(),
+                props.maxOpenTasksPerLead());
         Properties config = StreamsConfiguration.of(clientSettings, props, bootstrapServers, applicationServer,
                 events);
         this.streams = new KafkaStreams(SchedulerTopology.build(settings, events), config);

@@ -222,14 +222,43 @@ public final class SequencePolicy {
                 : BookingFollowUpPolicy.zone("tenant settings timezone", tenant.getTimezone());
     }
 
+    /**
+     * Refuses a definition with a recurring step that fires more often than {@code min}
+     * ({@link RecurrencePolicy#requireMinInterval}); a null definition passes (the caller decides about unknown ones), and
+     * so does a repeat that does not parse ({@link #enroll} refuses it, naming the field).
+     *
+     * @throws InvalidInputException naming {@code steps[i].repeat.every} or {@code .cron}, the value and the minimum
+     */
+    public static void requireMinInterval(SequenceDefinition definition, Duration min) {
+        if (definition == null || definition.getSteps() == null) {
+            return;
+        }
+        for (int i = 0; i < definition.getSteps().size(); i++) {
+            RecurrencePolicy.Rule rule;
+            try {
+                rule = repeat(definition, i);
+            } catch (InvalidInputException invalid) {
+                continue;
+            }
+            if (rule != null) {
+                RecurrencePolicy.requireMinInterval(repeatField(definition, i), definition.getSteps().get(i).getRepeat(),
+                        rule, min);
+            }
+        }
+    }
+
     /** The parsed repeat of step {@code index}, or null when the step runs once. */
     private static RecurrencePolicy.Rule repeat(SequenceDefinition definition, int index) {
         StepRepeat repeat = definition.getSteps().get(index).getRepeat();
         if (repeat == null) {
             return null;
         }
-        return RecurrencePolicy.rule("sequence " + definition.getTenantId() + ":" + definition.getSequenceId()
-                + " steps[" + index + "].repeat", repeat);
+        return RecurrencePolicy.rule(repeatField(definition, index), repeat);
+    }
+
+    private static String repeatField(SequenceDefinition definition, int index) {
+        return "sequence " + definition.getTenantId() + ":" + definition.getSequenceId() + " steps[" + index
+                + "].repeat";
     }
 
     private static Duration delay(SequenceDefinition definition, int index, String value) {

@@ -16,7 +16,6 @@ import dev.followup.scheduler.policy.LeadProfile;
 import dev.followup.scheduler.policy.PausePolicy;
 import dev.followup.scheduler.policy.ScheduledTask;
 import dev.followup.scheduler.policy.TaskLifecycle;
-import dev.followup.scheduler.policy.TaskMerge.OpenTask;
 import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
@@ -56,7 +55,7 @@ final class CommandHandler {
             }
             ScheduledTask task = TaskLifecycle.manual(key.tenantId(), key.leadId(), command.getCommandId(),
                     schedule.getChannel(), schedule.getDueAt(), schedule.getTemplateId(), schedule.getNote(), at);
-            planner.plan(leads.profile(key), leads.settingsOf(key.tenantId()), List.of(task), at, OpenTask.KEEP, true);
+            planner.planCommanded(leads.profile(key), leads.settingsOf(key.tenantId()), List.of(task), at);
         } else if (payload instanceof CancelTask cancel) {
             ScheduledTask task = book.ownTask(key, cancel.getTaskId());
             if (task != null && task.status().isOpen()) {

@@ -3,7 +3,7 @@ package dev.followup.scheduler.topology;
 import dev.followup.scheduler.policy.ScheduledTask;
 import dev.followup.scheduler.policy.TaskStatus;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -31,6 +31,16 @@ public final class JourneyReader {
     public static List<JourneyEntry> read(ReadOnlyKeyValueStore<String, byte[]> journey,
             ReadOnlyKeyValueStore<String, byte[]> leadTasks, ReadOnlyKeyValueStore<String, ScheduledTask> tasks,
             String leadKey) {
+        return List.copyOf(readKeyed(journey, leadTasks, tasks, leadKey).values());
+    }
+
+    /**
+     * {@link #read}, each entry under its key without the lead's prefix ({@code <16 hex millis>/<rank>/<ref>}): unique,
+     * and in time order as strings, so a page can start after one.
+     */
+    public static LinkedHashMap<String, JourneyEntry> readKeyed(ReadOnlyKeyValueStore<String, byte[]> journey,
+            ReadOnlyKeyValueStore<String, byte[]> leadTasks, ReadOnlyKeyValueStore<String, ScheduledTask> tasks,
+            String leadKey) {
         String prefix = leadKey + "/";
         TreeMap<String, JourneyEntry> entries = new TreeMap<>(); // the store's key order: time, rank, ref
         try (KeyValueIterator<String, byte[]> it = journey.prefixScan(prefix, KEYS)) {
@@ -50,9 +60,14 @@ public final class JourneyReader {
                         task.emittedAt());
             }
         }
-        List<JourneyEntry> out = new ArrayList<>(entries.values());
-        int max = JourneyRecorder.MAX_ENTRIES;
-        return out.size() > max ? List.copyOf(out.subList(out.size() - max, out.size())) : out;
+        LinkedHashMap<String, JourneyEntry> out = new LinkedHashMap<>();
+        int skip = Math.max(0, entries.size() - JourneyRecorder.MAX_ENTRIES); // the newest MAX_ENTRIES
+        for (var e : entries.entrySet()) {
+            if (skip-- <= 0) {
+                out.put(e.getKey().substring(prefix.length()), e.getValue());
+            }
+        }
+        return out;
     }
 
     /** A stored entry's value. */

@@ -45,6 +45,10 @@ public interface SchedulerEvents {
     default void purged(String store, int count) {
     }
 
+    /** A task a policy planned was not created: its lead has {@code max-open-tasks-per-lead} open tasks. */
+    default void taskCapped(Channel channel) {
+    }
+
     /** A sequence definition was skipped (wrong key, invalid step template id): the last good one stays. */
     default void sequenceDefinitionRejected() {
     }

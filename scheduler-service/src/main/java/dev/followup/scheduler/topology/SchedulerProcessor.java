@@ -57,9 +57,10 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
                 context.getStateStore(SchedulerTopology.TENANT_SETTINGS_STORE));
         EnrollmentBook enrollments = new EnrollmentBook(context.getStateStore(SchedulerTopology.ENROLLMENTS_STORE),
                 purgeIndex);
-        FollowUpPlanner planner = new FollowUpPlanner(book, enrollments, settings.dueTimeAdjuster(), events);
+        FollowUpPlanner planner = new FollowUpPlanner(book, enrollments, settings.dueTimeAdjuster(), events,
+                settings.maxOpenTasksPerLead());
         SequenceSteps sequences = new SequenceSteps(context.getStateStore(SchedulerTopology.SEQUENCES_STORE),
-                enrollments, leads, book, planner);
+                enrollments, leads, book, planner, settings.recurrenceMinInterval());
         leadEvents = new LeadEventHandler(leads, book, enrollments, planner);
         bookingEvents = new BookingEventHandler(leads, planner);
         commands = new CommandHandler(leads, book, planner, sequences);

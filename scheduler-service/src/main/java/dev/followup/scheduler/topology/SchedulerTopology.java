@@ -108,7 +108,7 @@ public final class SchedulerTopology {
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEQUENCES_STORE), Serdes.String(),
                         AvroSerde.of(SequenceDefinition.class)).withLoggingDisabled(),
                 "sequences-source", new StringDeserializer(), new AvroDeserializer<>(SequenceDefinition.class),
-                Topics.SEQUENCES, "sequences-updater", () -> new SequenceDefinitionUpdater(events));
+                Topics.SEQUENCES, "sequences-updater", () -> new SequenceDefinitionUpdater(events, settings.recurrenceMinInterval()));
 
         topology.addSource("lead-events", new StringDeserializer(), bounded(new AvroDeserializer<>(LeadEvent.class)),
                 Topics.LEAD_EVENTS);

@@ -4,6 +4,9 @@ import dev.followup.events.Identifiers;
 import dev.followup.events.SequenceKey;
 import dev.followup.events.v1.SequenceDefinition;
 import dev.followup.events.v1.SequenceStep;
+import dev.followup.scheduler.policy.InvalidInputException;
+import dev.followup.scheduler.policy.SequencePolicy;
+import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -15,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the global sequences store in step with {@code followup.sequences.v1} (a tombstone deletes). A record whose
  * key is not {@code tenantId:sequenceId} of its value, or with a step whose {@code templateId} is not an identifier,
- * is skipped, counted and logged: a global store cannot dead-letter, a wrong key must not shadow another tenant's
+ * or a recurring step firing more often than {@link SchedulerSettings#recurrenceMinInterval()}, is skipped, counted
+ * and logged: a global store cannot dead-letter, a wrong key must not shadow another tenant's
  * sequence, and a path-like template id must not reach the executor. The tenant keeps its last good definition.
  * Kafka Streams replays the topic through this processor when it restores the store, so the rules hold after a
  * restart too.
@@ -25,10 +29,12 @@ final class SequenceDefinitionUpdater implements Processor<String, SequenceDefin
     private static final Logger log = LoggerFactory.getLogger(SequenceDefinitionUpdater.class);
 
     private final SchedulerEvents events;
+    private final Duration minInterval;
     private KeyValueStore<String, SequenceDefinition> store;
 
-    SequenceDefinitionUpdater(SchedulerEvents events) {
+    SequenceDefinitionUpdater(SchedulerEvents events, Duration minInterval) {
         this.events = events;
+        this.minInterval = minInterval;
     }
 
     @Override
@@ -38,7 +44,7 @@ final class SequenceDefinitionUpdater implements Processor<String, SequenceDefin
 
     @Override
     public void process(Record<String, SequenceDefinition> record) {
-        String error = problem(record.key(), record.value());
+        String error = problem(record.key(), record.value(), minInterval);
         if (error != null) {
             events.sequenceDefinitionRejected();
             log.atWarn().setMessage("sequence.definition_ignored").addKeyValue("error", error).log();
@@ -51,7 +57,7 @@ final class SequenceDefinitionUpdater implements Processor<String, SequenceDefin
         }
     }
 
-    private static String problem(String key, SequenceDefinition value) {
+    private static String problem(String key, SequenceDefinition value, Duration minInterval) {
         SequenceKey parsed;
         try {
             parsed = SequenceKey.parse(key);
@@ -71,6 +77,12 @@ final class SequenceDefinitionUpdater implements Processor<String, SequenceDefin
             if (templateId != null && !Identifiers.isValid(templateId)) {
                 return "sequence " + key + " " + Identifiers.describe("steps[" + i + "].templateId", templateId);
             }
+        }
+        try {
+            // a repeat that does not parse is left to the enrollment, which dead-letters the command naming it
+            SequencePolicy.requireMinInterval(value, minInterval);
+        } catch (InvalidInputException e) {
+            return e.getMessage();
         }
         return null;
     }

@@ -9,6 +9,7 @@ import dev.followup.events.v1.Receipt;
 import dev.followup.events.v1.SequenceDefinition;
 import dev.followup.events.v1.TaskReason;
 import dev.followup.scheduler.policy.Enrollment;
+import dev.followup.scheduler.policy.EnrollmentStatus;
 import dev.followup.scheduler.policy.InvalidInputException;
 import dev.followup.scheduler.policy.LeadProfile;
 import dev.followup.scheduler.policy.ScheduledTask;
@@ -16,6 +17,7 @@ import dev.followup.scheduler.policy.SequencePolicy;
 import dev.followup.scheduler.policy.SequencePolicy.EnrollDecision;
 import dev.followup.scheduler.policy.SequencePolicy.Transition;
 import dev.followup.scheduler.policy.TaskMerge.OpenTask;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -37,9 +39,11 @@ final class SequenceSteps {
     private final LeadState leads;
     private final TaskBook book;
     private final FollowUpPlanner planner;
+    private final Duration minInterval;
 
     SequenceSteps(ReadOnlyKeyValueStore<String, SequenceDefinition> sequences, EnrollmentBook enrollments,
-            LeadState leads, TaskBook book, FollowUpPlanner planner) {
+            LeadState leads, TaskBook book, FollowUpPlanner planner, Duration minInterval) {
+        this.minInterval = minInterval;
         this.sequences = sequences;
         this.enrollments = enrollments;
         this.leads = leads;
@@ -54,11 +58,19 @@ final class SequenceSteps {
             throw new InvalidInputException(Identifiers.describe("sequenceId", sequenceId));
         }
         LeadProfile profile = leads.profile(key);
-        EnrollDecision decision = SequencePolicy.enroll(enrollments.get(key, sequenceId),
-                sequence(key.tenantId(), sequenceId), key.tenantId(), key.leadId(), sequenceId, command.getCommandId(),
+        SequenceDefinition definition = sequence(key.tenantId(), sequenceId);
+        // the updater refuses such definitions; this guards one stored before the minimum existed or was raised
+        SequencePolicy.requireMinInterval(definition, minInterval);
+        EnrollDecision decision = SequencePolicy.enroll(enrollments.get(key, sequenceId), definition, key.tenantId(),
+                key.leadId(), sequenceId, command.getCommandId(),
                 command.getIssuedAt(), enroll.getStartAt(), profile, leads.settingsOf(key.tenantId()));
         if (decision instanceof EnrollDecision.Start start) {
-            apply(key, profile, start.transition(), command.getIssuedAt());
+            Transition first = start.transition();
+            if (first.task() != null) { // refuses the command over the lead's cap, before the enrollment is written
+                planner.planCommanded(profile, leads.settingsOf(key.tenantId()), List.of(first.task()),
+                        command.getIssuedAt());
+            }
+            record(key, first.enrollment());
         } else if (decision instanceof EnrollDecision.Ignore ignore) {
             log.atInfo().setMessage("sequence.enroll_ignored").addKeyValue("commandId", command.getCommandId())
                     .addKeyValue("sequenceId", sequenceId).addKeyValue("reason", ignore.reason()).log();
@@ -98,12 +110,19 @@ final class SequenceSteps {
         }).orElse(false);
     }
 
+    /** A step a policy planned (after a receipt or an emitted occurrence); over the lead's cap it ends the enrollment. */
     private void apply(LeadKey key, LeadProfile profile, Transition transition, Instant at) {
         Enrollment enrollment = transition.enrollment();
-        enrollments.put(key, enrollment);
-        if (transition.task() != null) {
-            planner.plan(profile, leads.settingsOf(key.tenantId()), List.of(transition.task()), at, OpenTask.KEEP, true);
+        if (transition.task() != null && planner.plan(profile, leads.settingsOf(key.tenantId()),
+                List.of(transition.task()), at, OpenTask.KEEP, true) > 0) {
+            enrollment = enrollment.ended(EnrollmentStatus.STOPPED, at, "step " + enrollment.step()
+                    + ": max-open-tasks-per-lead " + planner.maxOpenTasksPerLead() + " reached");
         }
+        record(key, enrollment);
+    }
+
+    private void record(LeadKey key, Enrollment enrollment) {
+        enrollments.put(key, enrollment);
         EnrollmentBook.log(enrollment);
     }
 

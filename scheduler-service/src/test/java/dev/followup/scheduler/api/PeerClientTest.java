@@ -50,6 +50,9 @@ class PeerClientTest {
             }
             byte[] body = "[]".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
+            if (exchange.getRequestURI().getPath().endsWith("/tasks")) {
+                exchange.getResponseHeaders().add(LeadTaskPage.NEXT_CURSOR, "bmV4dA");
+            }
             exchange.sendResponseHeaders(exchange.getRequestURI().getPath().equals("/v1/refused") ? 401 : 200,
                     body.length);
             exchange.getResponseBody().write(body);
@@ -90,6 +93,19 @@ class PeerClientTest {
             assertThat(credential.verifies(header, "globex", "GET", r.uri().getRawPath() + "?" + r.uri().getRawQuery(),
                     NOW)).isFalse();
         });
+    }
+
+    @Test
+    void aForwardedPageCarriesItsParametersAndItsNextCursorComesBack() {
+        PeerClient client = new PeerClient(RestClient.create(), "http", credential, CLOCK);
+        LeadTaskPage.Request request = LeadTaskPage.Request.parse("7", "newest", null);
+
+        var answer = client.get(host(), "acme", "/v1/leads/lead-1/tasks", request.query()).retrieve()
+                .toEntity(String.class);
+
+        assertThat(received).singleElement().satisfies(r -> assertThat(r.uri().getRawQuery())
+                .isEqualTo("limit=7&order=newest"));
+        assertThat(answer.getHeaders().getFirst(LeadTaskPage.NEXT_CURSOR)).isEqualTo("bmV4dA");
     }
 
     @Test

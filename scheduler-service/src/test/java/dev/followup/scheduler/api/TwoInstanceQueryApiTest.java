@@ -180,6 +180,59 @@ class TwoInstanceQueryApiTest {
     }
 
     @Test
+    void aLeadOnInstanceBIsPagedThroughInstanceAWithEveryTaskOnce(TestKafka kafka) {
+        HostInfo hostB = streams(b).self();
+        String lead = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "paged-" + i)
+                .filter(l -> streams(a).kafkaStreams().queryMetadataForKey(SchedulerTopology.LEAD_TASKS_STORE,
+                        LeadKey.of("acme", l).toString(), new StringSerializer()).activeHost().equals(hostB))
+                .findFirst().orElseThrow();
+        Instant due = Instant.now().plus(Duration.ofHours(2));
+        for (int i = 0; i < 25; i++) { // CALL: the queue test counts SMS and EMAIL
+            kafka.send(Topics.COMMANDS, LeadKey.of("acme", lead).toString(), Command.newBuilder()
+                    .setCommandId(lead + "-cmd-" + i).setTenantId("acme").setLeadId(lead).setIssuedAt(Instant.now())
+                    .setPayload(ScheduleTask.newBuilder().setChannel(Channel.CALL)
+                            .setDueAt(due.plus(Duration.ofMinutes(i % 5))).build()).build());
+        }
+        await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() ->
+                json(get(portA, "/v1/leads/" + lead + "/tasks?limit=500", ACME)).size() == 25);
+        List<String> unpaged = new ArrayList<>();
+        json(get(portA, "/v1/leads/" + lead + "/tasks?limit=500", ACME))
+                .forEach(t -> unpaged.add(t.get("taskId").asString()));
+
+        List<String> paged = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            HttpResponse<String> page = get(portA, "/v1/leads/" + lead + "/tasks?limit=7"
+                    + (cursor == null ? "" : "&cursor=" + cursor), ACME);
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+            json(page).forEach(t -> paged.add(t.get("taskId").asString()));
+            cursor = page.headers().firstValue("X-Next-Cursor").orElse(null);
+            pages++;
+        } while (cursor != null);
+
+        assertThat(pages).isEqualTo(4);
+        assertThat(paged).containsExactlyElementsOf(unpaged).doesNotHaveDuplicates();
+        assertThat(get(portA, "/v1/leads/" + lead + "/tasks?limit=501", ACME).statusCode()).isEqualTo(400);
+
+        // the journey pages the same way (its body stays the object)
+        List<String> journey = new ArrayList<>();
+        json(get(portA, "/v1/leads/" + lead + "/journey", ACME)).get("entries").forEach(e -> journey.add(e.toString()));
+        assertThat(journey).hasSizeGreaterThanOrEqualTo(25);
+        List<String> journeyPaged = new ArrayList<>();
+        cursor = null;
+        do {
+            HttpResponse<String> page = get(portA, "/v1/leads/" + lead + "/journey?limit=7"
+                    + (cursor == null ? "" : "&cursor=" + cursor), ACME);
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+            assertThat(json(page).get("leadId").asString()).isEqualTo(lead);
+            json(page).get("entries").forEach(e -> journeyPaged.add(e.toString()));
+            cursor = page.headers().firstValue("X-Next-Cursor").orElse(null);
+        } while (cursor != null);
+        assertThat(journeyPaged).containsExactlyElementsOf(journey);
+    }
+
+    @Test
     void queueSummarizesPendingTasksOfAllInstances() {
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
             for (int port : new int[] {portA, portB}) {

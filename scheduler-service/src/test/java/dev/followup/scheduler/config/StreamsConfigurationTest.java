@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class StreamsConfigurationTest {
 
     private final SchedulerProperties props = new SchedulerProperties("app", Duration.ofMillis(50), 2000, "state", 1, 0,
-            "localhost:8081", Duration.ofMillis(100), Duration.ofSeconds(30), null);
+            "localhost:8081", Duration.ofMillis(100), Duration.ofSeconds(30), null, null, 200);
 
     @Test
     void failoverIdlingAndStorageDefaults() {

@@ -47,7 +47,7 @@ class ExactlyOnceRestartTest {
 
     private final SchedulerProperties props = new SchedulerProperties("scheduler-restart-test", Duration.ofMillis(100),
             2000, Path.of("target", "it-state", UUID.randomUUID().toString()).toString(), 1, 0, "", Duration.ofMillis(100),
-            Duration.ofSeconds(30), null);
+            Duration.ofSeconds(30), null, null, 200);
 
     private KafkaStreams start(TestKafka kafka) {
         // 1,000 tasks in a few seconds: a quota that lets them all through (the gate still sees every one)

@@ -49,7 +49,8 @@ class RecurringOnBrokerTest {
     /** Both instances share the application id and the state directory, as a restarted pod does. */
     private final SchedulerProperties props = new SchedulerProperties("scheduler-recurring-test",
             Duration.ofMillis(100), 2000, Path.of("target", "it-state", UUID.randomUUID().toString()).toString(), 1, 0,
-            "localhost:18083", Duration.ofMillis(100), Duration.ofSeconds(30), null);
+            "localhost:18083", Duration.ofMillis(100), Duration.ofSeconds(30), null,
+            new SchedulerProperties.Recurrence(Duration.ofSeconds(1)), 200);
 
     private SchedulerStreams start(TestKafka kafka) {
         SchedulerStreams app = new SchedulerStreams(props, kafka.bootstrapServers(), props.applicationServer(),

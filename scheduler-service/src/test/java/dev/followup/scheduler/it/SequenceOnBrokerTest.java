@@ -56,7 +56,7 @@ class SequenceOnBrokerTest {
 
     private final SchedulerProperties props = new SchedulerProperties("scheduler-sequence-test", Duration.ofMillis(100),
             2000, Path.of("target", "it-state", UUID.randomUUID().toString()).toString(), 1, 0, "localhost:18081",
-            Duration.ofMillis(100), Duration.ofSeconds(30), null);
+            Duration.ofMillis(100), Duration.ofSeconds(30), null, null, 200);
 
     private static SequenceStep step(StepType type, String delay) {
         return SequenceStep.newBuilder().setType(type).setDelay(delay).setTemplateId("tpl-" + type).build();

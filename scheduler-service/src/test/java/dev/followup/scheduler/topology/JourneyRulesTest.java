@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /** The lead journey the ops console shows: what is recorded, in which order, without contact data, bounded. */
 class JourneyRulesTest {
 
-    private final SchedulerDriver d = new SchedulerDriver();
+    // 250 open tasks of one lead in aLeadKeepsItsNewest200Entries: above the default cap of 200
+    private final SchedulerDriver d = new SchedulerDriver(SchedulerSettings.defaults().withMaxOpenTasksPerLead(1000));
 
     @AfterEach
     void close() {

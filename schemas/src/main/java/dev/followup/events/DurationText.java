@@ -54,4 +54,13 @@ public final class DurationText {
             return false;
         }
     }
+
+    /** {@code d} as the contract writes durations: {@code 1m}, {@code 10s}, {@code 2h}, {@code 1d} (ISO-8601 if not whole). */
+    public static String format(Duration d) {
+        long s = d.toSeconds();
+        if (d.toNanosPart() != 0 || s <= 0) {
+            return d.toString();
+        }
+        return s % 86_400 == 0 ? s / 86_400 + "d" : s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
+    }
 }

@@ -174,20 +174,14 @@ public final class Constraints {
         }
     }
 
-    /** Occurrences of a cron looked at by {@link #tooFrequent}, as the scheduler looks at them. */
-    static final int CRON_SAMPLES = 20;
-    /** A fixed reference, so a cron is always judged the same way (local date-time: no DST jump). */
-    static final LocalDateTime CRON_REFERENCE = LocalDateTime.of(2026, 1, 1, 0, 0);
-
     /**
      * Why a valid schedule fires more often than {@code min}, as a problem on {@code every} or {@code cron} (its field
      * relative to the repeat); empty when it does not, or when it is invalid (Bean Validation reports that). A cron is
-     * judged by the spacing of its next {@value #CRON_SAMPLES} occurrences after a fixed instant, as the scheduler does
-     * ({@code RecurrencePolicy.requireMinInterval}).
+     * judged by {@link dev.followup.events.CronText#shortestGap}, as the scheduler judges it.
      */
     public static Optional<FieldProblem> tooFrequent(Schedule value,
             Duration min) {
-        String text = durationText(min);
+        String text = DurationText.format(min);
         if (value.every() != null && DurationText.isValid(value.every())) {
             return DurationText.parse("every", value.every()).compareTo(min) < 0
                     ? Optional.of(FieldProblem.of("every", value.every(),
@@ -195,33 +189,16 @@ public final class Constraints {
                     : Optional.empty();
         }
         if (value.cron() != null && CronExpression.isValidExpression(value.cron())) {
-            CronExpression cron = CronExpression.parse(value.cron());
-            LocalDateTime previous = cron.next(CRON_REFERENCE);
-            for (int i = 1; previous != null && i < CRON_SAMPLES; i++) {
-                LocalDateTime next = cron.next(previous);
-                if (next == null) {
-                    break;
-                }
-                Duration gap = Duration.between(previous, next);
-                if (gap.compareTo(min) < 0) {
-                    return Optional.of(FieldProblem.of("cron", value.cron(),
-                            "fires every " + durationText(gap) + ", more often than the minimum interval " + text));
-                }
-                previous = next;
+            Duration gap = dev.followup.events.CronText.shortestGap(CronExpression.parse(value.cron())::next);
+            if (gap != null && gap.compareTo(min) < 0) {
+                return Optional.of(FieldProblem.of("cron", value.cron(),
+                        "fires every " + DurationText.format(gap) + ", more often than the minimum interval " + text));
             }
         }
         return Optional.empty();
     }
 
     /** {@code 1m}, {@code 10s}, {@code 2h} (ISO-8601 when not whole seconds). */
-    private static String durationText(Duration d) {
-        long s = d.toSeconds();
-        if (d.toNanosPart() != 0 || s <= 0) {
-            return d.toString();
-        }
-        return s % 86_400 == 0 ? s / 86_400 + "d" : s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
-    }
-
     /** An ISO-8601 local date-time without offset, e.g. 2026-03-29T09:30. */
     @Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT, ElementType.TYPE_USE})
     @Retention(RetentionPolicy.RUNTIME)

@@ -110,14 +110,9 @@ public final class RecurrencePolicy {
                 repeat.getInSendWindow());
     }
 
-    /** Occurrences of a cron looked at by {@link #requireMinInterval}, from {@link #CRON_REFERENCE}. */
-    static final int CRON_SAMPLES = 20;
-    /** A fixed reference, so the same cron is always judged the same way (a local date-time: no DST jumps). */
-    static final LocalDateTime CRON_REFERENCE = LocalDateTime.of(2026, 1, 1, 0, 0);
-
     /**
      * Refuses a rule that fires more often than {@code min}: an {@code every} below it, or a {@code cron} with two of
-     * its next {@value #CRON_SAMPLES} occurrences after {@link #CRON_REFERENCE} closer than it ({@code *}{@code /10 * *
+     * its next occurrences closer than it ({@link CronText#shortestGap}, as ingest judges it; ({@code *}{@code /10 * *
      * * * *} with a 1m minimum). {@code field} names the repeat as in {@link #rule}.
      *
      * @throws InvalidInputException naming {@code field.every} or {@code field.cron}, the value and the minimum
@@ -126,40 +121,15 @@ public final class RecurrencePolicy {
         if (rule.every() != null) {
             if (rule.every().compareTo(min) < 0) {
                 throw new InvalidInputException(field + ".every '" + repeat.getEvery()
-                        + "' is below the minimum interval " + text(min));
+                        + "' is below the minimum interval " + DurationText.format(min));
             }
             return;
         }
-        Duration shortest = shortestCronGap(rule.cron());
+        Duration shortest = CronText.shortestGap(rule.cron()::next);
         if (shortest != null && shortest.compareTo(min) < 0) {
             throw new InvalidInputException(field + ".cron '" + repeat.getCron() + "' fires every "
-                    + text(shortest) + ", below the minimum interval " + text(min));
+                    + DurationText.format(shortest) + ", below the minimum interval " + DurationText.format(min));
         }
-    }
-
-    /** {@code d} as the contract writes durations: {@code 1m}, {@code 10s}, {@code 2h} (ISO-8601 if not whole). */
-    static String text(Duration d) {
-        long s = d.toSeconds();
-        if (d.toNanosPart() != 0 || s <= 0) {
-            return d.toString();
-        }
-        return s % 86_400 == 0 ? s / 86_400 + "d" : s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
-    }
-
-    /** The shortest gap between the next {@value #CRON_SAMPLES} occurrences after the reference; null if under two. */
-    static Duration shortestCronGap(CronExpression cron) {
-        Duration shortest = null;
-        LocalDateTime previous = cron.next(CRON_REFERENCE);
-        for (int i = 1; previous != null && i < CRON_SAMPLES; i++) {
-            LocalDateTime next = cron.next(previous);
-            if (next == null) {
-                break;
-            }
-            Duration gap = Duration.between(previous, next);
-            shortest = shortest == null || gap.compareTo(shortest) < 0 ? gap : shortest;
-            previous = next;
-        }
-        return shortest;
     }
 
     /** The first occurrence at or after {@code from}, or empty if the rule has none. */

@@ -48,6 +48,8 @@ final class JourneyRecorder {
 
     private static final org.apache.kafka.common.serialization.Serializer<JourneyEntry> VALUES =
             new JsonStoreSerde<>(JourneyEntry.class).serializer();
+    private static final org.apache.kafka.common.serialization.Deserializer<JourneyEntry> READ =
+            new JsonStoreSerde<>(JourneyEntry.class).deserializer();
 
     /** Values are the entries' JSON bytes: trimming scans keys without decoding values. */
     private final KeyValueStore<String, byte[]> store;
@@ -84,6 +86,7 @@ final class JourneyRecorder {
             what = e.getKind().name().toLowerCase(java.util.Locale.ROOT);
         } else if (p instanceof LeadErased) {
             what = "erased";
+            scrubFreeText(LeadKey.of(event.getTenantId(), event.getLeadId()) + "/");
         } else {
             return;
         }
@@ -91,7 +94,8 @@ final class JourneyRecorder {
                 JourneyEntry.of(event.getOccurredAt(), "event", what, detail), true);
     }
 
-    void bookingEvent(BookingEvent event) {
+    /** @param leadErased whether the lead is erased: then a cancel's free-text reason is not kept */
+    void bookingEvent(BookingEvent event, boolean leadErased) {
         Object p = event.getPayload();
         String what;
         String detail;
@@ -103,7 +107,7 @@ final class JourneyRecorder {
             detail = event.getBookingId() + " at " + r.getLocalStart() + " " + r.getTimezone();
         } else if (p instanceof BookingCanceled c) {
             what = "booking canceled";
-            detail = event.getBookingId() + (c.getReason() == null ? "" : ": " + c.getReason());
+            detail = event.getBookingId() + (c.getReason() == null || leadErased ? "" : ": " + c.getReason());
         } else {
             return;
         }
@@ -243,6 +247,26 @@ final class JourneyRecorder {
             b.append('0');
         }
         return b.append(hex).append('/').append(rank).append('/').append(ref).toString();
+    }
+
+    /**
+     * Rewrites the lead's entries without the free text its events carried (a booking cancel's reason): after an
+     * erasure the journey keeps what happened and when, not what anyone wrote about the lead. At most
+     * {@value #MAX_ENTRIES} entries, once per erasure.
+     */
+    private void scrubFreeText(String prefix) {
+        List<org.apache.kafka.streams.KeyValue<String, byte[]>> entries = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, KEYS)) {
+            it.forEachRemaining(entries::add);
+        }
+        for (org.apache.kafka.streams.KeyValue<String, byte[]> kv : entries) {
+            JourneyEntry entry = READ.deserialize(null, kv.value);
+            if (entry != null && "booking canceled".equals(entry.what()) && entry.detail() != null
+                    && entry.detail().indexOf(':') >= 0) {
+                store.put(kv.key, VALUES.serialize(null, JourneyEntry.of(entry.at(), entry.type(), entry.what(),
+                        entry.detail().substring(0, entry.detail().indexOf(':')))));
+            }
+        }
     }
 
     /** Deletes the whole journey of lead {@code leadKey} ({@code tenantId:leadId}): how many entries there were. */

@@ -37,6 +37,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
     private CommandHandler commands;
     private ReceiptHandler receipts;
     private Firing firing;
+    private LeadState leads;
     private PurgeIndex purgeIndex;
 
     SchedulerProcessor(SchedulerSettings settings, SchedulerEvents events) {
@@ -53,7 +54,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
         TaskBook book = new TaskBook(context.getStateStore(SchedulerTopology.TASKS_STORE),
                 context.getStateStore(SchedulerTopology.DUE_INDEX_STORE),
                 context.getStateStore(SchedulerTopology.LEAD_TASKS_STORE), journey, purgeIndex);
-        LeadState leads = new LeadState(context.getStateStore(SchedulerTopology.LEAD_PROFILES_STORE),
+        leads = new LeadState(context.getStateStore(SchedulerTopology.LEAD_PROFILES_STORE),
                 context.getStateStore(SchedulerTopology.TENANT_SETTINGS_STORE));
         EnrollmentBook enrollments = new EnrollmentBook(context.getStateStore(SchedulerTopology.ENROLLMENTS_STORE),
                 purgeIndex);
@@ -89,7 +90,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
             } else if (value instanceof BookingEvent e) {
                 active = leadKey(record.key(), e.getTenantId(), e.getLeadId());
                 bookingEvents.on(active, e);
-                journey.bookingEvent(e);
+                journey.bookingEvent(e, leads.profile(active).erased());
             } else if (value instanceof Command c) {
                 if (c.getLeadId() == null) {
                     throw new InvalidInputException("leadId is required for " + c.getPayload().getClass().getSimpleName());

@@ -104,6 +104,29 @@ class JourneyRulesTest {
     }
 
     @Test
+    void anErasureLeavesNoFreeTextOfTheLeadsEventsInItsJourney() {
+        d.capturedIn("lead-1", "Europe/Paris");
+        d.bookingEvent("lead-1", "bk-1", d.now(), BookingScheduled.newBuilder().setLocalStart("2026-03-09T10:00")
+                .setTimezone("Europe/Paris").build());
+        d.advance(Duration.ofSeconds(1));
+        d.bookingEvent("lead-1", "bk-1", d.now(), dev.followup.events.v1.BookingCanceled.newBuilder()
+                .setReason("moving to a rival, divorce pending").build());
+        assertThat(rawJourneyText("lead-1")).as("before the erasure the console shows why").contains("divorce pending");
+
+        d.advance(Duration.ofSeconds(1));
+        d.erased("lead-1", d.now());
+        d.advance(Duration.ofSeconds(1));
+        d.bookingEvent("lead-1", "bk-2", d.now(), dev.followup.events.v1.BookingCanceled.newBuilder()
+                .setReason("asked again after erasure").build());
+
+        List<JourneyEntry> journey = journey("lead-1");
+        assertThat(journey).extracting(JourneyEntry::what).contains("booking canceled", "erased");
+        assertThat(journey).filteredOn(e -> "booking canceled".equals(e.what())).extracting(JourneyEntry::detail)
+                .containsExactly("bk-1", "bk-2");
+        assertThat(rawJourneyText("lead-1")).doesNotContain("divorce").doesNotContain("asked again");
+    }
+
+    @Test
     void aDeadTaskRetriedShowsTheRetryAndTheNewAttempt() {
         d.scheduleTask("cmd-1", "lead-1", Channel.SMS, START.plusSeconds(5));
         d.advanceTo(START.plusSeconds(6));

@@ -53,6 +53,8 @@ public class ApiDocumentation {
         tag("settings", "Settings", "The tenant's follow-up policy (TenantSettings).");
         tag("sequences", "Sequences", "Multi-step cadences (SequenceDefinition).");
         tag("events:batch", "Batch", "Many events in one NDJSON request.");
+        tag("unsubscribe", "Unsubscribe", "The List-Unsubscribe links of email drafts (RFC 8058): open without a "
+                + "credential, the signed token is the authority.");
     }
 
     private static void tag(String segment, String name, String description) {
@@ -70,7 +72,7 @@ public class ApiDocumentation {
                             RFC 9457 problem (application/problem+json). Authenticate with \
                             'Authorization: Bearer <API key>' (or an OIDC JWT where configured); the tenant is the \
                             credential's, never the body's.""")
-                    .license(new License().name("Apache-2.0")))
+                    .license(new License().name("Apache-2.0").identifier("Apache-2.0")))
                     .servers(List.of(new Server().url("http://127.0.0.1:8080").description("the local stack")))
                     .tags(List.copyOf(TAGS.values()))
                     .security(List.of(new SecurityRequirement().addList(BEARER)));
@@ -91,6 +93,10 @@ public class ApiDocumentation {
     }
 
     private static void document(String path, PathItem item) {
+        if (path.startsWith("/v1/unsubscribe/")) {
+            item.readOperationsMap().forEach((method, operation) -> documentUnsubscribe(method, operation));
+            return;
+        }
         item.readOperationsMap().forEach((method, operation) -> {
             operation.setTags(List.of(tagOf(path).getName()));
             boolean write = method != PathItem.HttpMethod.GET;
@@ -124,6 +130,28 @@ public class ApiDocumentation {
                     .addHeaderObject("Retry-After", new Header().$ref("#/components/headers/Retry-After")));
             operation.setResponses(sorted(responses));
         });
+    }
+
+    /** The unsubscribe link: no credential, an HTML page, a bare 404 for any token that does not verify. */
+    private static void documentUnsubscribe(PathItem.HttpMethod method, Operation operation) {
+        operation.setTags(List.of(TAGS.get("unsubscribe").getName()));
+        operation.setSecurity(List.of()); // open: the token is signed
+        ApiResponses responses = new ApiResponses();
+        Content html = new Content().addMediaType("text/html", new MediaType().schema(new StringSchema()));
+        responses.addApiResponse("200", new ApiResponse().content(html).description(method == PathItem.HttpMethod.GET
+                ? "A confirmation page with a button that POSTs; fetching it unsubscribes nobody (mail scanners "
+                        + "prefetch links)."
+                : "Unsubscribed: LeadEngaged{OPTED_OUT} is published once; a replay changes nothing."));
+        responses.addApiResponse("404", new ApiResponse().description("The token does not verify (forged, "
+                + "truncated, another deployment's, a tenant this service does not serve). No body, no detail."));
+        if (method == PathItem.HttpMethod.POST) {
+            responses.addApiResponse("400", problem("The form body is not List-Unsubscribe=One-Click.", null));
+            responses.addApiResponse("503", problem("Kafka did not acknowledge in time; nothing was accepted.",
+                    Examples.UNAVAILABLE));
+        }
+        responses.addApiResponse("429", problem("Too many requests from this client address.", null)
+                .addHeaderObject("Retry-After", new Header().$ref("#/components/headers/Retry-After")));
+        operation.setResponses(sorted(responses));
     }
 
     private static Tag tagOf(String path) {

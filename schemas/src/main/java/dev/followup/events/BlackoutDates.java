@@ -10,13 +10,14 @@ import java.util.Optional;
 /**
  * The blackout-date rule of the contract ({@code TenantSettings.blackoutDates}): each entry is an ISO local date
  * ({@code 2026-12-24}) or an inclusive ISO interval of two dates ({@code 2026-12-24/2026-12-31}). A tenant has at most
- * {@value #MAX_ENTRIES} entries of at most {@value #MAX_RANGE_DAYS} days each, so a working day always comes within a
- * bounded search.
+ * {@value #MAX_ENTRIES} entries of at most {@value #MAX_RANGE_DAYS} days each and {@value #MAX_TOTAL_DAYS} days in
+ * all, so a working day always comes within a bounded search.
  */
 public final class BlackoutDates {
 
     public static final int MAX_ENTRIES = 100;
     public static final int MAX_RANGE_DAYS = 366;
+    public static final int MAX_TOTAL_DAYS = 2 * 366;
 
     private BlackoutDates() {
     }
@@ -62,6 +63,11 @@ public final class BlackoutDates {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("blackoutDates[" + i + "] '" + entries.get(i) + "' " + e.getMessage());
             }
+        }
+        long total = ranges.stream().mapToLong(r -> ChronoUnit.DAYS.between(r.first(), r.last()) + 1).sum();
+        if (total > MAX_TOTAL_DAYS) {
+            throw new IllegalArgumentException("blackoutDates cover " + total + " days in all; at most "
+                    + MAX_TOTAL_DAYS);
         }
         return List.copyOf(ranges);
     }

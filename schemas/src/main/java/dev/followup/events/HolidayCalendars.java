@@ -27,6 +27,8 @@ public final class HolidayCalendars {
 
     private static final Pattern CODE = Pattern.compile("([A-Z]{2})(?:-([A-Z0-9]{1,3}))?");
     private static final Map<String, Set<LocalDate>> HOLIDAYS = new ConcurrentHashMap<>();
+    /** Accepted codes only, so the map holds at most the codes that exist (a few hundred) and is bounded anyway. */
+    private static final Map<String, Calendar> PARSED = new ConcurrentHashMap<>();
 
     private HolidayCalendars() {
     }
@@ -76,12 +78,21 @@ public final class HolidayCalendars {
      * @throws IllegalArgumentException with the {@link #problemWith} text when the code is not accepted
      */
     public static Calendar parse(String code) {
+        Calendar known = code == null ? null : PARSED.get(code);
+        if (known != null) {
+            return known; // the scheduler resolves a tenant's calendar whenever it plans a task
+        }
         problemWith(code).ifPresent(problem -> {
             throw new IllegalArgumentException(problem);
         });
         Matcher m = CODE.matcher(code);
         m.matches();
-        return new Calendar(m.group(1), m.group(2) == null ? null : m.group(2).toLowerCase(Locale.ROOT));
+        Calendar calendar = new Calendar(m.group(1), m.group(2) == null ? null : m.group(2).toLowerCase(Locale.ROOT));
+        if (PARSED.size() >= MAX_CACHED_YEARS) {
+            PARSED.clear();
+        }
+        PARSED.put(code, calendar);
+        return calendar;
     }
 
     private static Set<String> subdivisions(String country) {

@@ -402,6 +402,14 @@ class EndpointRecordsTest {
         assertThat(stored.get("sendWindow").isNull()).isTrue();
         assertThat(stored.get("channels").get("EMAIL").get("mailboxRef").asString()).isEqualTo("sales");
 
+        assertThat(api.json("PUT", "/v1/settings", IngestClient.ACME_KEY,
+                "{\"holidayCalendar\":\"DE-BY\",\"blackoutDates\":[\"2026-12-24\",\"2026-12-28/2026-12-31\"]}")
+                .status()).isEqualTo(202);
+        JsonNode calendar = api.get("/v1/settings", IngestClient.ACME_KEY).json();
+        assertThat(calendar.get("holidayCalendar").asString()).isEqualTo("DE-BY");
+        assertThat(calendar.get("blackoutDates")).extracting(JsonNode::asString)
+                .containsExactly("2026-12-24", "2026-12-28/2026-12-31");
+
         // a record written by someone else (another instance, a migration) shows up too: the view reads the topic
         kafka.send(Topics.TENANT_SETTINGS, "acme",
                 TenantSettings.newBuilder().setTenantId("acme").setLeadScoreThreshold(0.55).build());

@@ -1,6 +1,8 @@
 package dev.followup.ingest.validation;
 
+import dev.followup.events.BlackoutDates;
 import dev.followup.events.DurationText;
+import dev.followup.events.HolidayCalendars;
 import dev.followup.events.Identifiers;
 import dev.followup.events.TimeZones;
 import dev.followup.ingest.problem.FieldProblem;
@@ -65,12 +67,51 @@ public final class Constraints {
             if (value == null) {
                 return true;
             }
-            return TimeZones.problemWith(value).map(problem -> {
-                context.disableDefaultConstraintViolation();
-                context.buildConstraintViolationWithTemplate(problem).addConstraintViolation();
-                return false;
-            }).orElse(true);
+            return reportProblem(TimeZones.problemWith(value), context);
         }
+    }
+
+    /** A holiday calendar: an ISO 3166 country code with an optional subdivision (US, DE-BY), known to Jollyday. */
+    @Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT, ElementType.TYPE_USE})
+    @Retention(RetentionPolicy.RUNTIME)
+    @Constraint(validatedBy = HolidayCalendarValidator.class)
+    public @interface HolidayCalendar {
+        String message() default "must be an ISO 3166 country code, optionally with a subdivision (US, DE-BY, GB-SCT)";
+        Class<?>[] groups() default {};
+        Class<? extends Payload>[] payload() default {};
+    }
+
+    public static final class HolidayCalendarValidator implements ConstraintValidator<HolidayCalendar, String> {
+        @Override
+        public boolean isValid(String value, ConstraintValidatorContext context) {
+            return value == null || reportProblem(HolidayCalendars.problemWith(value), context);
+        }
+    }
+
+    /** A blackout entry: an ISO local date (2026-12-24) or an inclusive range (2026-12-24/2026-12-31). */
+    @Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT, ElementType.TYPE_USE})
+    @Retention(RetentionPolicy.RUNTIME)
+    @Constraint(validatedBy = BlackoutDateValidator.class)
+    public @interface BlackoutDate {
+        String message() default "must be a date (2026-12-24) or an inclusive range of two dates (2026-12-24/2026-12-31)";
+        Class<?>[] groups() default {};
+        Class<? extends Payload>[] payload() default {};
+    }
+
+    public static final class BlackoutDateValidator implements ConstraintValidator<BlackoutDate, String> {
+        @Override
+        public boolean isValid(String value, ConstraintValidatorContext context) {
+            return value == null || reportProblem(BlackoutDates.problemWith(value), context);
+        }
+    }
+
+    /** True when there is no problem; else the problem's fixed text becomes the violation's message. */
+    private static boolean reportProblem(Optional<String> problem, ConstraintValidatorContext context) {
+        return problem.map(text -> {
+            context.disableDefaultConstraintViolation();
+            context.buildConstraintViolationWithTemplate(text).addConstraintViolation();
+            return false;
+        }).orElse(true);
     }
 
     /** A duration in the contract's text form: 30m, 2h, -15m, 1d or ISO-8601 (PT30M). */

@@ -1,7 +1,10 @@
 package dev.followup.ingest.web;
 
+import dev.followup.events.BlackoutDates;
 import dev.followup.ingest.validation.Constraints;
+import dev.followup.ingest.validation.Constraints.BlackoutDate;
 import dev.followup.ingest.validation.Constraints.DurationValue;
+import dev.followup.ingest.validation.Constraints.HolidayCalendar;
 import dev.followup.ingest.validation.Constraints.HourMinute;
 import dev.followup.ingest.validation.Constraints.IanaZone;
 import dev.followup.ingest.validation.Constraints.Id;
@@ -132,6 +135,8 @@ public final class Bodies {
             @IanaZone String timezone,
             @Size(max = 7) List<@NotNull @OneOf(value = {"MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"},
                     message = "must be one of MON, TUE, WED, THU, FRI, SAT, SUN") String> workingDays,
+            @HolidayCalendar String holidayCalendar,
+            @Size(max = BlackoutDates.MAX_ENTRIES) List<@NotNull @BlackoutDate String> blackoutDates,
             /* absent: the default window; explicit null: any hour */
             Optional<@Valid SendWindowBody> sendWindow,
             Boolean sendWindowAppliesToBookings,

@@ -175,6 +175,12 @@ public class ContractRecords {
         if (b.workingDays() != null) {
             s.setWorkingDays(b.workingDays().stream().distinct().map(Weekday::valueOf).toList());
         }
+        if (b.holidayCalendar() != null) {
+            s.setHolidayCalendar(b.holidayCalendar());
+        }
+        if (b.blackoutDates() != null) {
+            s.setBlackoutDates(List.copyOf(b.blackoutDates()));
+        }
         if (b.sendWindow() != null) {
             s.setSendWindow(b.sendWindow().map(w -> new SendWindow(w.start(), w.end())).orElse(null));
         }
@@ -259,6 +265,7 @@ public class ContractRecords {
                 s.getBookingFollowUps().stream()
                         .map(f -> new Bodies.BookingFollowUpBody(f.getOffset(), f.getChannel().name())).toList(),
                 s.getTimezone(), s.getWorkingDays().stream().map(Weekday::name).toList(),
+                s.getHolidayCalendar(), List.copyOf(s.getBlackoutDates()),
                 Optional.ofNullable(s.getSendWindow()).map(w -> new Bodies.SendWindowBody(w.getStart(), w.getEnd())),
                 s.getSendWindowAppliesToBookings(),
                 s.getMaxTasksPerDay(), s.getMaxTasksPerMinute(), s.getFailureAlertThreshold(), s.getDraftOnly(),

@@ -1,5 +1,6 @@
 package dev.followup.ingest.web;
 
+import dev.followup.events.BlackoutDates;
 import dev.followup.events.Identifiers;
 import dev.followup.events.TenantGrants;
 import dev.followup.events.WebhookTargets;
@@ -101,6 +102,14 @@ public class RequestValidation {
                     Constraints.tooFrequent(step.repeat(), recurrenceMinInterval).ifPresent(problem -> problems.add(
                             FieldProblem.of(prefix + problem.field(), problem.value(), problem.message())));
                 }
+            }
+        }
+        if (body instanceof Bodies.SettingsBody settings && settings.blackoutDates() != null
+                && problems.stream().noneMatch(p -> p.field().startsWith("blackoutDates"))) {
+            try {
+                BlackoutDates.parse(settings.blackoutDates()); // the entries are fine one by one: their total
+            } catch (IllegalArgumentException e) {
+                problems.add(FieldProblem.of("blackoutDates", null, e.getMessage().replaceFirst("^blackoutDates ", "")));
             }
         }
         if (body instanceof Bodies.SettingsBody settings && settings.channels() != null) {

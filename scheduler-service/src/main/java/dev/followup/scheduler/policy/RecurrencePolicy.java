@@ -3,7 +3,6 @@ package dev.followup.scheduler.policy;
 import dev.followup.events.CronText;
 import dev.followup.events.DurationText;
 import dev.followup.events.v1.StepRepeat;
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -16,7 +15,6 @@ import java.time.zone.ZoneRules;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.scheduling.support.CronExpression;
 
 /**
@@ -133,7 +131,7 @@ public final class RecurrencePolicy {
     }
 
     /** The first occurrence at or after {@code from}, or empty if the rule has none. */
-    public static Optional<Occurrence> first(Rule rule, Instant from, ZoneId zone, Set<DayOfWeek> workingDays) {
+    public static Optional<Occurrence> first(Rule rule, Instant from, ZoneId zone, WorkingCalendar workingDays) {
         Candidate c;
         if (rule.cron() != null) {
             LocalDateTime local = LocalDateTime.ofInstant(from, zone).minusNanos(1);
@@ -155,7 +153,7 @@ public final class RecurrencePolicy {
     }
 
     /** The occurrence after {@code previous}, or empty when the rule has no more (times, until, no match). */
-    public static Optional<Occurrence> next(Rule rule, Occurrence previous, ZoneId zone, Set<DayOfWeek> workingDays) {
+    public static Optional<Occurrence> next(Rule rule, Occurrence previous, ZoneId zone, WorkingCalendar workingDays) {
         if (rule.times() != null && previous.number() >= rule.times()) {
             return Optional.empty();
         }
@@ -166,7 +164,7 @@ public final class RecurrencePolicy {
      * How many occurrences remain from {@code current} on, {@code current} included; null when unbounded or more
      * than {@value #MAX_COUNTED}.
      */
-    public static Integer remaining(Rule rule, Occurrence current, ZoneId zone, Set<DayOfWeek> workingDays) {
+    public static Integer remaining(Rule rule, Occurrence current, ZoneId zone, WorkingCalendar workingDays) {
         if (rule.until() == null) {
             return rule.times() == null ? null : rule.times() - current.number() + 1;
         }
@@ -198,12 +196,12 @@ public final class RecurrencePolicy {
 
     /** The first candidate from {@code c} on that the rule accepts, as occurrence {@code number}. */
     private static Optional<Occurrence> accept(Rule rule, Candidate c, int number, ZoneId zone,
-            Set<DayOfWeek> workingDays) {
+            WorkingCalendar workingDays) {
         for (int i = 0; c != null && i < MAX_CANDIDATES; i++) {
             if (rule.until() != null && c.at().isAfter(rule.until())) {
                 return Optional.empty();
             }
-            if (!rule.workingDaysOnly() || workingDays.contains(c.local().getDayOfWeek())) {
+            if (!rule.workingDaysOnly() || workingDays.isWorkingDay(c.local().toLocalDate())) {
                 return Optional.of(new Occurrence(number, c.key(), c.at()));
             }
             c = step(rule, c, zone);

@@ -19,8 +19,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Send windows: a task fires only on the tenant's {@code workingDays}, inside its {@code sendWindow}, in the lead's
- * time zone (the tenant's {@code timezone} for a lead without one). A task due outside moves to the next window start.
+ * Send windows: a task fires only on the tenant's working days ({@code workingDays} minus the public holidays of its
+ * {@code holidayCalendar} and its {@code blackoutDates}: {@link WorkingCalendar}), inside its {@code sendWindow}, in
+ * the lead's time zone (the tenant's {@code timezone} for a lead without one). A task due outside moves to the next
+ * window start.
  * <ul>
  *   <li>The window is {@code [start, end)} local time. An {@code end} earlier than {@code start} spans midnight
  *       (22:00–06:00) and belongs to the day it opens: Friday 22:00 to Saturday 06:00 is Friday's window, so it is
@@ -84,15 +86,26 @@ public final class SendWindowPolicy {
         ZoneId zone = leadTimezone != null
                 ? BookingFollowUpPolicy.zone("lead timezone", leadTimezone)
                 : BookingFollowUpPolicy.zone("tenant settings timezone", settings.getTimezone());
-        return nextAllowed(at, window(settings.getSendWindow()), workingDays(settings.getWorkingDays()), zone);
+        return nextAllowed(at, window(settings.getSendWindow()), WorkingCalendar.of(settings), zone);
     }
 
     /** The first instant at or after {@code at} inside {@code window} on one of {@code days}, in {@code zone}. */
     public static Instant nextAllowed(Instant at, Window window, Set<DayOfWeek> days, ZoneId zone) {
+        return nextAllowed(at, window, WorkingCalendar.weekdays(days), zone);
+    }
+
+    /**
+     * The first instant at or after {@code at} inside {@code window} on a working day of {@code calendar}, in
+     * {@code zone}.
+     *
+     * @throws InvalidInputException when the calendar leaves no working day within {@link WorkingCalendar#MAX_DAYS_AHEAD}
+     */
+    public static Instant nextAllowed(Instant at, Window window, WorkingCalendar calendar, ZoneId zone) {
         LocalDate today = at.atZone(zone).toLocalDate();
-        // yesterday's window may still be open (it spans midnight); a week ahead always holds a working day
-        for (LocalDate day = today.minusDays(1); !day.isAfter(today.plusDays(7)); day = day.plusDays(1)) {
-            if (!days.contains(day.getDayOfWeek())) {
+        // yesterday's window may still be open (it spans midnight)
+        for (LocalDate day = today.minusDays(1); !day.isAfter(today.plusDays(WorkingCalendar.MAX_DAYS_AHEAD));
+                day = day.plusDays(1)) {
+            if (!calendar.isWorkingDay(day)) {
                 continue;
             }
             Instant open = ZonedDateTime.ofLocal(day.atTime(window.start()), zone, null).toInstant();
@@ -102,7 +115,8 @@ public final class SendWindowPolicy {
                 return at.isBefore(open) ? open : at;
             }
         }
-        throw new IllegalStateException("no window within a week of " + at + " for days " + days);
+        throw new InvalidInputException("tenant settings leave no working day within " + WorkingCalendar.MAX_DAYS_AHEAD
+                + " days of " + at + " (workingDays, holidayCalendar and blackoutDates together)");
     }
 
     /** The window of a tenant's {@code sendWindow}; null is any hour. */
@@ -116,14 +130,7 @@ public final class SendWindowPolicy {
 
     /** The days of a tenant's {@code workingDays}; empty is every day. */
     public static Set<DayOfWeek> workingDays(List<Weekday> workingDays) {
-        if (workingDays == null || workingDays.isEmpty()) {
-            return EnumSet.allOf(DayOfWeek.class);
-        }
-        Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
-        for (Weekday day : workingDays) {
-            days.add(DayOfWeek.of(day.ordinal() + 1));
-        }
-        return days;
+        return WorkingCalendar.days(workingDays);
     }
 
     private static LocalTime localTime(String field, String value) {

@@ -8,13 +8,11 @@ import dev.followup.events.v1.SequenceStep;
 import dev.followup.events.v1.StepRepeat;
 import dev.followup.events.v1.StepType;
 import dev.followup.events.v1.TenantSettings;
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Sequence rules. An {@code EnrollInSequence} schedules the first step at {@code startAt} (else the command's
@@ -143,7 +141,7 @@ public final class SequencePolicy {
         try {
             RecurrencePolicy.Rule rule = repeat(definition, index);
             ZoneId zone = zone(tenant, profile);
-            Set<DayOfWeek> days = SendWindowPolicy.workingDays(tenant.getWorkingDays());
+            WorkingCalendar days = WorkingCalendar.of(tenant);
             return Optional.of(RecurrencePolicy.next(rule, enrollment.occurrence(), zone, days)
                     .map(next -> occurrence(enrollment, index, step, rule, next, zone, days, emittedAt, profile))
                     .orElseGet(() -> new Transition(enrollment.afterLastOccurrence(emittedAt), null)));
@@ -180,7 +178,7 @@ public final class SequencePolicy {
             if (step.getRepeat() != null) {
                 RecurrencePolicy.Rule rule = repeat(definition, i);
                 ZoneId zone = zone(tenant, profile);
-                Set<DayOfWeek> days = SendWindowPolicy.workingDays(tenant.getWorkingDays());
+                WorkingCalendar days = WorkingCalendar.of(tenant);
                 Optional<RecurrencePolicy.Occurrence> first = RecurrencePolicy.first(rule, anchor.plus(delay), zone,
                         days);
                 if (first.isEmpty()) {
@@ -200,7 +198,7 @@ public final class SequencePolicy {
 
     /** The task of occurrence {@code o} of recurring step {@code index}, and the enrollment at it. */
     private static Transition occurrence(Enrollment enrollment, int index, SequenceStep step,
-            RecurrencePolicy.Rule rule, RecurrencePolicy.Occurrence o, ZoneId zone, Set<DayOfWeek> days, Instant at,
+            RecurrencePolicy.Rule rule, RecurrencePolicy.Occurrence o, ZoneId zone, WorkingCalendar days, Instant at,
             LeadProfile profile) {
         Channel channel = Channel.valueOf(step.getType().name());
         if (profile.blocks(channel)) {

@@ -2,6 +2,9 @@ package dev.followup.scheduler.topology;
 
 import dev.followup.events.Identifiers;
 import dev.followup.events.v1.TenantSettings;
+import dev.followup.scheduler.policy.InvalidInputException;
+import dev.followup.scheduler.policy.WorkingCalendar;
+import java.util.Optional;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -14,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Keeps the global tenant-settings store in step with its topic (a tombstone restores the defaults). A record whose
  * key is not a valid identifier or not its value's {@code tenantId} is skipped, counted and logged: a global store
  * cannot dead-letter, and a wrong key must not give one tenant another's settings. A tombstone with an invalid key
- * is ignored (no valid record can be stored under it). {@link Topology#addGlobalStore} replays the topic through
+ * is ignored (no valid record can be stored under it). A record whose {@code holidayCalendar} or {@code blackoutDates}
+ * the API would refuse is skipped the same way, and the tenant keeps its last good settings. {@link Topology#addGlobalStore} replays the topic through
  * this processor on restore (Kafka Streams 4.2), so a skipped record stays skipped after a restart.
  */
 final class TenantSettingsUpdater implements Processor<String, TenantSettings, Void, Void> {
@@ -49,7 +53,22 @@ final class TenantSettingsUpdater implements Processor<String, TenantSettings, V
         } else if (!key.equals(value.getTenantId())) {
             reject(key, value, "key_mismatch", "key is not the value's tenantId");
         } else {
-            store.put(key, value);
+            Optional<String> invalid = calendarProblem(value);
+            if (invalid.isPresent()) {
+                reject(key, value, "invalid_value", invalid.get());
+            } else {
+                store.put(key, value);
+            }
+        }
+    }
+
+    /** A calendar the API would have refused (written straight to the topic): the last good settings stay. */
+    private static Optional<String> calendarProblem(TenantSettings value) {
+        try {
+            WorkingCalendar.of(value);
+            return Optional.empty();
+        } catch (InvalidInputException e) {
+            return Optional.of(e.getMessage());
         }
     }
 

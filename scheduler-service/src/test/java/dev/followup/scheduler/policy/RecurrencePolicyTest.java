@@ -6,21 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.followup.events.v1.StepRepeat;
 import dev.followup.scheduler.policy.RecurrencePolicy.Occurrence;
 import dev.followup.scheduler.policy.RecurrencePolicy.Rule;
-import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RecurrencePolicyTest {
 
     private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
-    private static final Set<DayOfWeek> EVERY_DAY = EnumSet.allOf(DayOfWeek.class);
+    private static final WorkingCalendar EVERY_DAY = WorkingCalendar.EVERY_DAY;
 
     private static Rule rule(StepRepeat.Builder repeat) {
         return RecurrencePolicy.rule("steps[0].repeat", repeat.build());

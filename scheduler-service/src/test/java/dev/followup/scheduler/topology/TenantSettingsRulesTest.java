@@ -40,6 +40,22 @@ class TenantSettingsRulesTest {
     }
 
     @Test
+    void aRecordWithAnUnknownHolidayCalendarIsSkippedAndTheTenantKeepsItsLastGoodSettings() {
+        PoisonInputRulesTest.CountingEvents events = new PoisonInputRulesTest.CountingEvents();
+        try (SchedulerDriver d = new SchedulerDriver(SchedulerSettings.defaults(), events)) {
+            d.tenantSettingsRecord("acme", ACME);
+            d.tenantSettingsRecord("acme", TenantSettings.newBuilder(ACME).setHolidayCalendar("XX").build());
+            d.tenantSettingsRecord("acme", TenantSettings.newBuilder(ACME)
+                    .setBlackoutDates(List.of("2026-13-01")).build());
+
+            assertThat(store(d).get("acme")).isEqualTo(ACME);
+            assertThat(events.settingsRejected).containsExactlyEntriesOf(java.util.Map.of("invalid_value", 2));
+            assertThat(followUpsOfAQualifyingScore(d, "acme", "lead-a")).as("nothing is dead-lettered, acme's "
+                    + "settings apply").singleElement().extracting(DueTask::getChannel).isEqualTo(Channel.CALL);
+        }
+    }
+
+    @Test
     void aRecordKeyedAcmeNamingGlobexChangesNeitherTenantAndTheValidOneStillApplies() {
         PoisonInputRulesTest.CountingEvents events = new PoisonInputRulesTest.CountingEvents();
         try (SchedulerDriver d = new SchedulerDriver(SchedulerSettings.defaults(), events)) {

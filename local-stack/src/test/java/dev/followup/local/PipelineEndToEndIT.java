@@ -62,6 +62,8 @@ class PipelineEndToEndIT {
     /** Leads whose call drafts the webhook refuses with 503 (retried, then DEAD). */
     private final java.util.Set<String> failingLeads = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final String run = Long.toString(System.currentTimeMillis(), 36);
+    private static final String GLOBEX_KEY = "dev-globex-key";
+    private static final java.time.LocalDate TOMORROW = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1);
 
     private TestKafka kafka;
     private Path var;
@@ -115,6 +117,14 @@ class PipelineEndToEndIT {
                 """.formatted(webhook.getAddress().getPort())));
         kafka.awaitRecords(Topics.TENANT_SETTINGS, dev.followup.events.v1.TenantSettings.class,
                 r -> TENANT.equals(r.key()), 1, Duration.ofSeconds(30));
+        // globex: tomorrow is a blackout date and a hot lead's one follow-up comes a day later (issue 25)
+        assertAccepted(call("PUT", "/v1/settings", GLOBEX_KEY, """
+                {"leadFollowUps": [{"delay": "1d", "channel": "EMAIL"}], "timezone": "UTC",
+                 "workingDays": ["MON","TUE","WED","THU","FRI","SAT","SUN"], "sendWindow": null,
+                 "blackoutDates": ["%s"]}
+                """.formatted(TOMORROW)));
+        kafka.awaitRecords(Topics.TENANT_SETTINGS, dev.followup.events.v1.TenantSettings.class,
+                r -> "globex".equals(r.key()), 1, Duration.ofSeconds(30));
 
         scheduler = Checkout.service("scheduler", LocalPorts.free(), logs, List.of(bootstrap,
                 "--followup.scheduler.state-dir=" + var.resolve("scheduler-state"))).start();
@@ -198,6 +208,26 @@ class PipelineEndToEndIT {
         assertThat(kafka.readAll(Topics.DUE_TASKS_EMAIL, DueTask.class, r -> r.key().equals(TENANT + ":" + cold))).isEmpty();
         assertThat(kafka.readAll(Topics.DUE_TASKS_EMAIL, DueTask.class, r -> r.key().equals(TENANT + ":" + hot))).hasSize(2);
         assertThat(maildirDraftsMentioning("charles@example.com")).isEmpty();
+    }
+
+    @Test
+    void aFollowUpDueOnABlackoutDateFallsOnTheDayAfterOrLater() throws Exception {
+        String lead = "blackout-" + run;
+        assertAccepted(call("POST", "/v1/leads", GLOBEX_KEY, """
+                {"leadId": "%s", "name": "Grace Hopper", "predProb": 0.9}
+                """.formatted(lead)));
+        String[] dueAt = new String[1];
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(scheduler.url() + "/v1/leads/"
+                    + lead + "/tasks")).header("Authorization", "Bearer " + GLOBEX_KEY).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"dueAt\"\\s*:\\s*\"([^\"]+)\"")
+                    .matcher(r.statusCode() == 200 ? r.body() : "");
+            dueAt[0] = m.find() ? m.group(1) : null;
+            return dueAt[0] != null;
+        });
+        assertThat(Instant.parse(dueAt[0])).as("the follow-up a day after the score, moved past the blackout date")
+                .isAfterOrEqualTo(TOMORROW.plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
     }
 
     @Test
@@ -502,9 +532,13 @@ class PipelineEndToEndIT {
     }
 
     private HttpResponse<String> call(String method, String path, String json) throws Exception {
+        return call(method, path, "dev-acme-key", json);
+    }
+
+    private HttpResponse<String> call(String method, String path, String key, String json) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ingest.url() + path))
                 .timeout(Duration.ofSeconds(15))
-                .header("Authorization", "Bearer dev-acme-key");
+                .header("Authorization", "Bearer " + key);
         if (json != null) {
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
         } else {

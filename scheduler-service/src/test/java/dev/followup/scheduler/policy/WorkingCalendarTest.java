@@ -118,6 +118,13 @@ class WorkingCalendarTest {
         }
         TenantSettings closed = tenant("UTC").setBlackoutDates(years).build();
         assertThatThrownBy(() -> next(closed, "2026-06-01T10:00:00Z")).isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("no working day");
+                .hasMessageContaining("blackoutDates cover 1826 days in all; at most 732");
+        // the search itself is bounded too, whatever a calendar holds
+        WorkingCalendar never = new WorkingCalendar(java.util.EnumSet.allOf(java.time.DayOfWeek.class), null,
+                List.of(new dev.followup.events.BlackoutDates.Range(LocalDate.parse("2026-01-01"),
+                        LocalDate.parse("2036-12-31"))));
+        assertThatThrownBy(() -> SendWindowPolicy.nextAllowed(Instant.parse("2026-06-01T10:00:00Z"),
+                SendWindowPolicy.Window.ANY_HOUR, never, ZoneId.of("UTC")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("no working day");
     }
 }

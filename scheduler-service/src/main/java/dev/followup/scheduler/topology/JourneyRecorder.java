@@ -8,6 +8,7 @@ import dev.followup.events.v1.BookingScheduled;
 import dev.followup.events.v1.CancelFollowUps;
 import dev.followup.events.v1.CancelTask;
 import dev.followup.events.v1.Command;
+import dev.followup.events.v1.EngagementKind;
 import dev.followup.events.v1.EnrollInSequence;
 import dev.followup.events.v1.LeadCaptured;
 import dev.followup.events.v1.LeadEngaged;
@@ -19,6 +20,7 @@ import dev.followup.events.v1.Receipt;
 import dev.followup.events.v1.ResumeFollowUps;
 import dev.followup.events.v1.RetryTask;
 import dev.followup.events.v1.ScheduleTask;
+import dev.followup.scheduler.policy.PausePolicy;
 import dev.followup.scheduler.policy.ScheduledTask;
 import dev.followup.scheduler.policy.TaskStatus;
 import java.time.Duration;
@@ -83,7 +85,7 @@ final class JourneyRecorder {
             what = "scored";
             detail = "predProb " + s.getPredProb();
         } else if (p instanceof LeadEngaged e) {
-            what = e.getKind().name().toLowerCase(java.util.Locale.ROOT);
+            what = engaged(e.getKind());
         } else if (p instanceof LeadErased) {
             what = "erased";
             scrubFreeText(LeadKey.of(event.getTenantId(), event.getLeadId()) + "/");
@@ -138,8 +140,8 @@ final class JourneyRecorder {
         } else if (p instanceof EnrollInSequence e) {
             what = "enrolled";
             detail = "sequence " + e.getSequenceId();
-        } else if (p instanceof PauseFollowUps) {
-            what = "paused";
+        } else if (p instanceof PauseFollowUps pause) {
+            what = PausePolicy.label(pause.getUntil(), pause.getReason());
         } else if (p instanceof ResumeFollowUps) {
             what = "resumed";
         } else {
@@ -148,6 +150,28 @@ final class JourneyRecorder {
         JourneyEntry entry = new JourneyEntry(command.getIssuedAt(), "command", what, taskId, null, null, null, null,
                 null, null, null, null, null, detail, null);
         record(command.getTenantId(), command.getLeadId(), command.getIssuedAt(), 0, command.getCommandId(), entry, true);
+    }
+
+    /**
+     * How the journey names an engagement. The mailbox loop's observations read as what a person saw happen; an
+     * opt-out reads {@code unsubscribed} whether it came from the link in a draft or from the API.
+     */
+    static String engaged(EngagementKind kind) {
+        return switch (kind) {
+            case REPLIED -> "reply received";
+            case BOUNCED -> "bounced";
+            case OPTED_OUT -> "unsubscribed";
+            default -> kind.name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /**
+     * A pause with an end ran out at {@code until} and released the lead: {@code resumed}, dated at {@code until}
+     * (once: the release is taken out of its store in the same transaction).
+     */
+    void pauseEnded(LeadKey key, Instant until, String reason) {
+        record(key.tenantId(), key.leadId(), until, 0, "pause-ended/" + until.toEpochMilli(),
+                JourneyEntry.of(until, "event", "resumed", PausePolicy.label(until, reason) + " ended"), true);
     }
 
     /** A task's status or due time changed; outcomes reported by receipts are recorded with the receipt. */

@@ -64,10 +64,15 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
                 enrollments, leads, book, planner, settings.recurrenceMinInterval());
         leadEvents = new LeadEventHandler(leads, book, enrollments, planner);
         bookingEvents = new BookingEventHandler(leads, planner);
-        commands = new CommandHandler(leads, book, planner, sequences);
+        LeadPauses pauses = new LeadPauses(leads, book, journey,
+                context.getStateStore(SchedulerTopology.PAUSE_RELEASES_STORE));
+        commands = new CommandHandler(leads, book, planner, sequences, pauses);
         receipts = new ReceiptHandler(book, journey, sequences);
         firing = new Firing(settings.maxEmitsPerTick(), events, context, book, leads, sequences);
-        context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, firing::emitDue);
+        context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+            pauses.releaseDue(now, settings.maxEmitsPerTick()); // first: what it releases overdue fires in this tick
+            firing.emitDue(now);
+        });
         Purger purger = new Purger(purgeIndex, book, enrollments, leads, journey,
                 context.getStateStore(SchedulerTopology.TASKS_STORE),
                 context.getStateStore(SchedulerTopology.ENROLLMENTS_STORE),

@@ -42,6 +42,7 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@value #ENROLLMENTS_STORE}: {@code tenantId:leadId/sequenceId} → {@link Enrollment} (the lead's latest
  *       enrollment in each sequence);</li>
  *   <li>{@value #PURGE_INDEX_STORE} and {@value #LEAD_ACTIVITY_STORE}: retention ({@link PurgeIndex}, {@link Purger});</li>
+ *   <li>{@value #PAUSE_RELEASES_STORE}: when pauses with an end release their lead ({@link LeadPauses});</li>
  *   <li>{@value #TENANT_SETTINGS_STORE}: global store of {@code followup.tenant-settings.v1};</li>
  *   <li>{@value #SEQUENCES_STORE}: global store of {@code followup.sequences.v1} ({@code tenantId:sequenceId}).</li>
  * </ul>
@@ -77,6 +78,8 @@ public final class SchedulerTopology {
     public static final String PURGE_INDEX_STORE = "purge-index";
     /** {@code tenantId:leadId} → 8-byte purge millis of the lead's one purge-index entry; see {@link PurgeIndex}. */
     public static final String LEAD_ACTIVITY_STORE = "lead-activity";
+    /** 8-byte release millis + {@code tenantId:leadId} → empty: pauses with an end, see {@link LeadPauses}. */
+    public static final String PAUSE_RELEASES_STORE = "pause-releases";
 
     static final String GATE_REQUESTS_SINK = "quota-gate-requests";
     static final String DECISIONS_SINK = "quota-decisions";
@@ -149,8 +152,15 @@ public final class SchedulerTopology {
             topology.addSink(deadLetterSink(topic), DeadLetters.topicFor(topic), new StringSerializer(),
                     new ByteArraySerializer(), PROCESSOR);
         }
+        addMailboxLoop(topology);
         addTenantGate(topology, gate, events);
         return topology;
+    }
+
+    /** What the mailbox loop (issue 24) adds to the lead-keyed part: the release times of pauses with an end. */
+    private static void addMailboxLoop(Topology topology) {
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAUSE_RELEASES_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
     }
 
     /** The tenant-keyed part: the quota gate and the failure alerts, each with its own store. */

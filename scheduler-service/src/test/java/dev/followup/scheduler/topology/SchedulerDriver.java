@@ -184,6 +184,11 @@ final class SchedulerDriver implements AutoCloseable {
         command("cmd-" + (++counter), leadId, now, PauseFollowUps.newBuilder().build());
     }
 
+    /** A pause that releases itself at {@code until} ({@code reason}: e.g. out_of_office, or null). */
+    void pauseUntil(String leadId, Instant until, String reason) {
+        command("cmd-" + (++counter), leadId, now, PauseFollowUps.newBuilder().setUntil(until).setReason(reason).build());
+    }
+
     void resume(String leadId) {
         command("cmd-" + (++counter), leadId, now, ResumeFollowUps.newBuilder().build());
     }
@@ -359,6 +364,13 @@ final class SchedulerDriver implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /** The lead's journey as the API shows it. */
+    List<JourneyEntry> journey(String leadId) {
+        return JourneyReader.read(driver.getKeyValueStore(SchedulerTopology.JOURNEY_STORE),
+                driver.getKeyValueStore(SchedulerTopology.LEAD_TASKS_STORE),
+                driver.getKeyValueStore(SchedulerTopology.TASKS_STORE), key(leadId));
     }
 
     static String key(String leadId) {

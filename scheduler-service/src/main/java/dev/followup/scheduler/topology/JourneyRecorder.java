@@ -22,6 +22,7 @@ import dev.followup.events.v1.RetryTask;
 import dev.followup.events.v1.ScheduleTask;
 import dev.followup.scheduler.policy.PausePolicy;
 import dev.followup.scheduler.policy.ScheduledTask;
+import dev.followup.scheduler.policy.TaskLifecycle;
 import dev.followup.scheduler.policy.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -208,16 +209,18 @@ final class JourneyRecorder {
 
     /**
      * A receipt, with the attempt the scheduler emitted when {@code task} (as it was before the receipt) is known and
-     * was emitted.
+     * was emitted. A person sending a draft ({@code byPerson}) reads "sent by a person", under a key of its own next
+     * to the DRAFTED receipt's.
      */
-    void receipt(Receipt r, ScheduledTask task) {
+    void receipt(Receipt r, ScheduledTask task, boolean byPerson) {
         Integer emittedAttempt = task != null && task.emittedAt() != null ? task.attempt() : null;
-        JourneyEntry entry = new JourneyEntry(r.getCompletedAt(), "receipt", r.getStatus().name(), r.getTaskId(),
+        JourneyEntry entry = new JourneyEntry(r.getCompletedAt(), "receipt",
+                byPerson ? TaskLifecycle.SENT_BY_PERSON : r.getStatus().name(), r.getTaskId(),
                 r.getChannel().name(), r.getStatus().name(), r.getAttempt(), r.getDueAt(),
                 Duration.between(r.getDueAt(), r.getEmittedAt()).toMillis(), r.getLatencyMs(), r.getProvider(),
                 r.getProviderRef(), r.getLink(), r.getError(), emittedAttempt);
-        record(r.getTenantId(), r.getLeadId(), r.getCompletedAt(), RECEIPT_RANK, r.getTaskId() + "/" + r.getAttempt(),
-                entry, false);
+        record(r.getTenantId(), r.getLeadId(), r.getCompletedAt(), RECEIPT_RANK,
+                r.getTaskId() + "/" + r.getAttempt() + (byPerson ? "/sent" : ""), entry, false);
     }
 
     private static String transition(ScheduledTask previous, ScheduledTask next) {

@@ -105,7 +105,10 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
                 journey.command(c);
             } else if (value instanceof Receipt r) {
                 active = leadKey(record.key(), r.getTenantId(), r.getLeadId());
-                receipts.on(active, r);
+                if (receipts.on(active, r)) { // re-keyed by tenant for the failure alerts
+                    context.forward(new Record<String, Object>(r.getTenantId(), r, record.timestamp()),
+                            SchedulerTopology.RECEIPTS_BY_TENANT_SINK);
+                }
             } else if (value instanceof GateDecision d) {
                 firing.onGateDecision(d);
             }

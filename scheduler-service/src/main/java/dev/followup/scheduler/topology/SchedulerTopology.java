@@ -56,7 +56,8 @@ import org.apache.kafka.streams.state.Stores;
  *       comes back to the requesting partition; on "go" the processor ({@link Firing}) emits the task to
  *       {@code followup.due-tasks.<channel>.v1}, on "defer" it re-arms the task at the deferred time. The lead side
  *       stays the only writer of its tasks, so a cancel, pause or erasure that arrives meanwhile still wins;</li>
- *   <li>receipts are re-keyed by tenant ({@link ReceiptsByTenant}) for the {@link FailureAlertProcessor}
+ *   <li>receipts the processor applied are re-keyed by tenant for the {@link FailureAlertProcessor} (not a person's
+ *       sending of a draft: that task's success was counted at DRAFTED)
  *       ({@value #FAILURE_STREAKS_STORE}).</li>
  * </ul>
  * Alerts go to {@code followup.alerts.v1}. Everything is one Kafka Streams application under exactly-once.
@@ -84,6 +85,7 @@ public final class SchedulerTopology {
     static final String GATE_REQUESTS_SINK = "quota-gate-requests";
     static final String DECISIONS_SINK = "quota-decisions";
     static final String QUOTA_ALERTS_SINK = "quota-alerts";
+    static final String RECEIPTS_BY_TENANT_SINK = "receipts-by-tenant-sink";
 
     static final String PROCESSOR = "scheduler";
     static final String QUOTA_GATE = "quota-gate";
@@ -180,9 +182,9 @@ public final class SchedulerTopology {
         topology.addSink(QUOTA_ALERTS_SINK, Topics.ALERTS, new StringSerializer(), new AvroSerializer<>(Alert.class),
                 QUOTA_GATE);
 
-        topology.addProcessor("receipts-by-tenant", ReceiptsByTenant::new, "receipts");
-        topology.addSink("receipts-by-tenant-sink", gate.receipts(), new StringSerializer(),
-                new AvroSerializer<>(Receipt.class), "receipts-by-tenant");
+        // the lead side forwards each receipt it applied, except a person's sending of a draft (counted at DRAFTED)
+        topology.addSink(RECEIPTS_BY_TENANT_SINK, gate.receipts(), new StringSerializer(),
+                new AvroSerializer<>(Receipt.class), PROCESSOR);
         topology.addSource("tenant-receipts", new StringDeserializer(), new AvroDeserializer<>(Receipt.class),
                 gate.receipts());
         topology.addProcessor(FAILURE_ALERTS, () -> new FailureAlertProcessor(events), "tenant-receipts");

@@ -279,6 +279,20 @@ final class SchedulerDriver implements AutoCloseable {
         receipts.pipeInput(key(task.getLeadId()), receipt, now);
     }
 
+    /**
+     * The mailbox watcher's receipt for a draft a person sent: SENT, provider maildir, receipt id
+     * {@code <taskId>:sent}, attempt 1 (the watcher knows the task, not the attempt), completed at {@code sentAt}.
+     */
+    void sentByPerson(DueTask task, Instant sentAt) {
+        Receipt receipt = Receipt.newBuilder().setReceiptId(task.getTaskId() + ":sent")
+                .setTaskId(task.getTaskId()).setTenantId(task.getTenantId()).setLeadId(task.getLeadId())
+                .setChannel(task.getChannel()).setStatus(ReceiptStatus.SENT).setProvider("maildir")
+                .setProviderRef("<" + task.getTaskId() + "." + task.getTenantId() + "@followup>").setAttempt(1)
+                .setDueAt(task.getDueAt()).setEmittedAt(task.getEmittedAt()).setCompletedAt(sentAt)
+                .setLatencyMs(Duration.between(task.getDueAt(), sentAt).toMillis()).build();
+        receipts.pipeInput(key(task.getLeadId()), receipt, now);
+    }
+
     void rawLeadEvent(String key, byte[] bytes) {
         rawLeads.pipeInput(key, bytes, now);
     }

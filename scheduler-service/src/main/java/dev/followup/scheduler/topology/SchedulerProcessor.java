@@ -62,13 +62,16 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
                 settings.maxOpenTasksPerLead());
         SequenceSteps sequences = new SequenceSteps(context.getStateStore(SchedulerTopology.SEQUENCES_STORE),
                 enrollments, leads, book, planner, settings.recurrenceMinInterval());
-        leadEvents = new LeadEventHandler(leads, book, enrollments, planner);
+        AddressSuppressions suppressions = new AddressSuppressions(
+                context.getStateStore(SchedulerTopology.ADDRESS_SUPPRESSIONS_STORE), context, book, journey, sequences,
+                events);
+        leadEvents = new LeadEventHandler(leads, book, enrollments, planner, suppressions);
         bookingEvents = new BookingEventHandler(leads, planner);
         LeadPauses pauses = new LeadPauses(leads, book, journey,
                 context.getStateStore(SchedulerTopology.PAUSE_RELEASES_STORE));
         commands = new CommandHandler(leads, book, planner, sequences, pauses);
         receipts = new ReceiptHandler(book, journey, sequences);
-        firing = new Firing(settings.maxEmitsPerTick(), events, context, book, leads, sequences);
+        firing = new Firing(settings.maxEmitsPerTick(), events, context, book, leads, sequences, suppressions);
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
             pauses.releaseDue(now, settings.maxEmitsPerTick()); // first: what it releases overdue fires in this tick
             firing.emitDue(now);

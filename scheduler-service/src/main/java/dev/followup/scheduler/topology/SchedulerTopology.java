@@ -13,6 +13,7 @@ import dev.followup.events.v1.LeadEvent;
 import dev.followup.events.v1.Receipt;
 import dev.followup.events.v1.SequenceDefinition;
 import dev.followup.events.v1.TenantSettings;
+import dev.followup.scheduler.policy.AddressSuppression;
 import dev.followup.scheduler.policy.Enrollment;
 import dev.followup.scheduler.policy.FailureAlertPolicy;
 import dev.followup.scheduler.policy.LeadProfile;
@@ -43,6 +44,10 @@ import org.apache.kafka.streams.state.Stores;
  *       enrollment in each sequence);</li>
  *   <li>{@value #PURGE_INDEX_STORE} and {@value #LEAD_ACTIVITY_STORE}: retention ({@link PurgeIndex}, {@link Purger});</li>
  *   <li>{@value #PAUSE_RELEASES_STORE}: when pauses with an end release their lead ({@link LeadPauses});</li>
+ *   <li>{@value #ADDRESS_SUPPRESSIONS_STORE}: global store of the tenants' suppression lists ({@link AddressSuppressions}),
+ *       read from the scheduler's compacted topic {@code <application-id>-address-suppressions}, which the processor
+ *       writes; the processor also publishes the SKIPPED receipts of suppressed email tasks to
+ *       {@code followup.receipts.v1};</li>
  *   <li>{@value #TENANT_SETTINGS_STORE}: global store of {@code followup.tenant-settings.v1};</li>
  *   <li>{@value #SEQUENCES_STORE}: global store of {@code followup.sequences.v1} ({@code tenantId:sequenceId}).</li>
  * </ul>
@@ -81,11 +86,15 @@ public final class SchedulerTopology {
     public static final String LEAD_ACTIVITY_STORE = "lead-activity";
     /** 8-byte release millis + {@code tenantId:leadId} → empty: pauses with an end, see {@link LeadPauses}. */
     public static final String PAUSE_RELEASES_STORE = "pause-releases";
+    /** Global: {@code tenantId:<sha-256 hex>} → when the address was suppressed, see {@link AddressSuppressions}. */
+    public static final String ADDRESS_SUPPRESSIONS_STORE = "address-suppressions";
 
     static final String GATE_REQUESTS_SINK = "quota-gate-requests";
     static final String DECISIONS_SINK = "quota-decisions";
     static final String QUOTA_ALERTS_SINK = "quota-alerts";
     static final String RECEIPTS_BY_TENANT_SINK = "receipts-by-tenant-sink";
+    static final String ADDRESS_SUPPRESSIONS_SINK = "address-suppressions-sink";
+    static final String RECEIPTS_SINK = "receipts-sink";
 
     static final String PROCESSOR = "scheduler";
     static final String QUOTA_GATE = "quota-gate";
@@ -154,15 +163,28 @@ public final class SchedulerTopology {
             topology.addSink(deadLetterSink(topic), DeadLetters.topicFor(topic), new StringSerializer(),
                     new ByteArraySerializer(), PROCESSOR);
         }
-        addMailboxLoop(topology);
+        addMailboxLoop(topology, gate);
         addTenantGate(topology, gate, events);
         return topology;
     }
 
-    /** What the mailbox loop (issue 24) adds to the lead-keyed part: the release times of pauses with an end. */
-    private static void addMailboxLoop(Topology topology) {
+    /**
+     * What the mailbox loop (issue 24) adds: the release times of pauses with an end; the tenants' suppression lists
+     * (a global store whose topic the processor writes); the SKIPPED receipts of suppressed email tasks.
+     */
+    private static void addMailboxLoop(Topology topology, GateTopics gate) {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAUSE_RELEASES_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
+        JsonStoreSerde<AddressSuppression.Entry> entries = new JsonStoreSerde<>(AddressSuppression.Entry.class);
+        topology.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ADDRESS_SUPPRESSIONS_STORE), Serdes.String(),
+                        entries).withLoggingDisabled(), // its topic is its changelog
+                "address-suppressions-source", new StringDeserializer(), entries.deserializer(), gate.suppressions(),
+                "address-suppressions-updater", AddressSuppressions.Updater::new);
+        topology.addSink(ADDRESS_SUPPRESSIONS_SINK, gate.suppressions(), new StringSerializer(), entries.serializer(),
+                PROCESSOR);
+        topology.addSink(RECEIPTS_SINK, Topics.RECEIPTS, new StringSerializer(), new AvroSerializer<>(Receipt.class),
+                PROCESSOR);
     }
 
     /** The tenant-keyed part: the quota gate and the failure alerts, each with its own store. */

@@ -209,6 +209,12 @@ final class SchedulerDriver implements AutoCloseable {
                 .setAttributes(Map.of("company", "Analytical Engines")).build());
     }
 
+    /** Captures {@code leadId} of {@code tenantId} with address {@code email} and score {@code predProb} (may be null). */
+    void capturedWithEmail(String tenantId, String leadId, String email, Double predProb) {
+        leadEventOf(tenantId, leadId, now, LeadCaptured.newBuilder().setName("Ada " + leadId).setEmail(email)
+                .setPhone("+15550100").setPredProb(predProb).build());
+    }
+
     void scored(String leadId, Instant at, double predProb) {
         leadEvent(leadId, at, LeadScored.newBuilder().setPredProb(predProb).build());
     }
@@ -329,6 +335,16 @@ final class SchedulerDriver implements AutoCloseable {
     int gateRequests() {
         return driver.createOutputTopic(gateTopics.requests(), new StringDeserializer(), new ByteArrayDeserializer())
                 .readRecordsToList().size();
+    }
+
+    /** Receipts the scheduler itself published since the last call (SKIPPED for a suppressed address). */
+    List<Receipt> publishedReceipts() {
+        List<Receipt> out = new ArrayList<>();
+        for (TestRecord<String, Receipt> r : driver.createOutputTopic(Topics.RECEIPTS, new StringDeserializer(),
+                new AvroDeserializer<>(Receipt.class)).readRecordsToList()) {
+            out.add(r.value());
+        }
+        return out;
     }
 
     /** Alerts raised since the last call, keyed by tenant. */

@@ -51,9 +51,12 @@ public final class GateTopicProvisioning {
                 if (present == null) {
                     missing.add(new NewTopic(name, Optional.of(partitions),
                             replicationFactor < 1 ? Optional.empty() : Optional.of((short) replicationFactor))
-                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                                    TopicConfig.RETENTION_MS_CONFIG,
-                                    Long.toString(Duration.ofDays(RETENTION_DAYS).toMillis()))));
+                            .configs(name.equals(topics.suppressions())
+                                    // a suppression list is kept for good: compaction keeps each entry's latest value
+                                    ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+                                    : Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                                            TopicConfig.RETENTION_MS_CONFIG,
+                                            Long.toString(Duration.ofDays(RETENTION_DAYS).toMillis()))));
                 } else if (present.partitions().size() != partitions) {
                     throw new IllegalStateException("topic " + name + " has " + present.partitions().size()
                             + " partitions but " + Topics.LEAD_EVENTS + " has " + partitions

@@ -18,7 +18,9 @@ import java.util.Map;
  * source topic, {@code followup.scheduler.tenant-settings.rejected} by reason and
  * {@code followup.scheduler.sequences.rejected} (records of the global tables that were skipped) and
  * {@code followup.scheduler.purged} by store (entries retention deleted) and {@code followup.scheduler.tasks.capped} by
- * channel (planned tasks not created: the lead had {@code max-open-tasks-per-lead} open tasks).
+ * channel (planned tasks not created: the lead had {@code max-open-tasks-per-lead} open tasks),
+ * {@code followup.scheduler.addresses.suppressed} (addresses put on a tenant's suppression list) and
+ * {@code followup.scheduler.tasks.suppressed} by channel (due tasks skipped for a suppressed address).
  */
 public class SchedulerMetrics implements SchedulerEvents {
 
@@ -104,5 +106,16 @@ public class SchedulerMetrics implements SchedulerEvents {
     @Override
     public void sequenceDefinitionRejected() {
         registry.counter("followup.scheduler.sequences.rejected").increment();
+    }
+
+    @Override
+    public void addressSuppressed() {
+        registry.counter("followup.scheduler.addresses.suppressed").increment();
+    }
+
+    @Override
+    public void taskSuppressed(Channel channel) {
+        registry.counter("followup.scheduler.tasks.suppressed", "channel",
+                channel.name().toLowerCase(java.util.Locale.ROOT)).increment();
     }
 }

@@ -13,7 +13,9 @@ import java.util.Optional;
  * scheduler reads them, across all its leads and channels) raise one {@code FAILURE_THRESHOLD} alert. A DRAFTED or
  * SENT receipt ends the streak; SKIPPED (sending not enabled) is neither a failure nor a success and changes nothing.
  * One alert per streak: the next one needs a success first. The alert id is derived from the tenant and the receipt
- * that reached the threshold, so a replay raises no second alert. A threshold below 1 turns the alert off.
+ * that reached the threshold, so a replay raises no second alert. A threshold below 1 turns the alert off. Each task
+ * outcome counts once: the lead-keyed side does not pass on a SENT receipt for a task that was DRAFTED (a person sent
+ * the draft; its success was counted at DRAFTED), so it neither counts twice nor ends a later streak.
  */
 public final class FailureAlertPolicy {
 

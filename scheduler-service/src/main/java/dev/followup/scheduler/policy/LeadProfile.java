@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * What the scheduler knows about a lead: the contact snapshot of its latest {@code LeadCaptured} (for due tasks),
  * whether new tasks are blocked, and since when its tasks are held by a pause ({@code pausedAt}, null when not
- * paused). Erasure drops the contact data and keeps only the block.
+ * paused), until when ({@code pausedUntil}, null: until a {@code ResumeFollowUps}) and why ({@code pauseReason}, e.g.
+ * {@code out_of_office}; null for a person's pause). Erasure drops the contact data and keeps only the block and pause.
  */
 public record LeadProfile(
         String name,
@@ -18,13 +19,16 @@ public record LeadProfile(
         boolean optedOut,
         boolean emailBounced,
         boolean erased,
-        Instant pausedAt) {
+        Instant pausedAt,
+        Instant pausedUntil,
+        String pauseReason) {
 
     public LeadProfile {
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
     }
 
-    public static final LeadProfile UNKNOWN = new LeadProfile(null, null, null, null, Map.of(), false, false, false, null);
+    public static final LeadProfile UNKNOWN = new LeadProfile(null, null, null, null, Map.of(), false, false, false, null,
+            null, null);
 
     /** The profile with a new contact snapshot (blocks are kept: an erased or opted-out lead stays blocked). */
     public LeadProfile withContact(String newName, String newEmail, String newPhone, String newTimezone,
@@ -32,20 +36,24 @@ public record LeadProfile(
         if (erased) {
             return this;
         }
-        return new LeadProfile(newName, newEmail, newPhone, newTimezone, newAttributes, optedOut, emailBounced, false, pausedAt);
+        return new LeadProfile(newName, newEmail, newPhone, newTimezone, newAttributes, optedOut, emailBounced, false,
+                pausedAt, pausedUntil, pauseReason);
     }
 
     public LeadProfile optOut() {
-        return new LeadProfile(name, email, phone, timezone, attributes, true, emailBounced, erased, pausedAt);
+        return new LeadProfile(name, email, phone, timezone, attributes, true, emailBounced, erased, pausedAt,
+                pausedUntil, pauseReason);
     }
 
     public LeadProfile bounceEmail() {
-        return new LeadProfile(name, email, phone, timezone, attributes, optedOut, true, erased, pausedAt);
+        return new LeadProfile(name, email, phone, timezone, attributes, optedOut, true, erased, pausedAt,
+                pausedUntil, pauseReason);
     }
 
     /** Forgets every contact detail; the lead stays blocked. */
     public LeadProfile erase() {
-        return new LeadProfile(null, null, null, null, Map.of(), optedOut, emailBounced, true, pausedAt);
+        return new LeadProfile(null, null, null, null, Map.of(), optedOut, emailBounced, true, pausedAt, pausedUntil,
+                pauseReason);
     }
 
     /**
@@ -56,12 +64,19 @@ public record LeadProfile(
         if (!optedOut && !emailBounced && !erased && pausedAt == null) {
             return null;
         }
-        return new LeadProfile(null, null, null, null, Map.of(), optedOut, emailBounced, erased, pausedAt);
+        return new LeadProfile(null, null, null, null, Map.of(), optedOut, emailBounced, erased, pausedAt, pausedUntil,
+                pauseReason);
     }
 
-    /** The profile paused since {@code at}, or resumed when {@code at} is null. */
+    /** The profile paused since {@code at} without an end, or resumed when {@code at} is null. */
     public LeadProfile pausedSince(Instant at) {
-        return new LeadProfile(name, email, phone, timezone, attributes, optedOut, emailBounced, erased, at);
+        return pausedSince(at, null, null);
+    }
+
+    /** The profile paused since {@code at} until {@code until} (null: no end) for {@code reason}; null at: resumed. */
+    public LeadProfile pausedSince(Instant at, Instant until, String reason) {
+        return new LeadProfile(name, email, phone, timezone, attributes, optedOut, emailBounced, erased, at,
+                at == null ? null : until, at == null ? null : reason);
     }
 
     /** Whether the lead's tasks are held. */

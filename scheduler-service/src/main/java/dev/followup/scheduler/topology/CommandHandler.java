@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Commands of one lead: schedule, cancel or retry a task ({@link TaskLifecycle}), cancel all follow-ups, enroll in a
- * sequence ({@link SequenceSteps}), pause and resume ({@link PausePolicy}). A command that changes nothing is logged.
+ * sequence ({@link SequenceSteps}), pause and resume ({@link LeadPauses}). A command that changes nothing is logged.
  */
 final class CommandHandler {
 
@@ -34,8 +34,11 @@ final class CommandHandler {
     private final TaskBook book;
     private final FollowUpPlanner planner;
     private final SequenceSteps sequences;
+    private final LeadPauses pauses;
 
-    CommandHandler(LeadState leads, TaskBook book, FollowUpPlanner planner, SequenceSteps sequences) {
+    CommandHandler(LeadState leads, TaskBook book, FollowUpPlanner planner, SequenceSteps sequences,
+            LeadPauses pauses) {
+        this.pauses = pauses;
         this.leads = leads;
         this.book = book;
         this.planner = planner;
@@ -69,10 +72,10 @@ final class CommandHandler {
             retry(key, command.getCommandId(), retry, at);
         } else if (payload instanceof EnrollInSequence enroll) {
             sequences.enroll(key, command, enroll);
-        } else if (payload instanceof PauseFollowUps) {
-            pause(key, at);
+        } else if (payload instanceof PauseFollowUps pause) {
+            pauses.pause(key, at, pause.getUntil(), pause.getReason());
         } else if (payload instanceof ResumeFollowUps) {
-            resume(key, at);
+            pauses.resume(key, at);
         }
     }
 
@@ -86,33 +89,5 @@ final class CommandHandler {
         TaskLifecycle.retry(task, retry.getNotBefore(), at, commandId).ifPresentOrElse(
                 next -> book.save(task, PausePolicy.hold(profile, next, at)),
                 () -> TaskBook.logIgnored("task.retry_ignored", retry.getTaskId(), task));
-    }
-
-    private void pause(LeadKey key, Instant at) {
-        LeadProfile profile = leads.profile(key);
-        PausePolicy.pause(profile, at).ifPresentOrElse(paused -> {
-            leads.putProfile(key, paused);
-            for (ScheduledTask task : book.tasksOf(key)) {
-                ScheduledTask held = PausePolicy.hold(paused, task, at);
-                if (held.status() != task.status()) {
-                    book.save(task, held);
-                }
-            }
-            log.atInfo().setMessage("lead.paused").addKeyValue("tenantId", key.tenantId())
-                    .addKeyValue("leadId", key.leadId()).log();
-        }, () -> log.atInfo().setMessage("lead.pause_ignored").addKeyValue("tenantId", key.tenantId())
-                .addKeyValue("leadId", key.leadId()).addKeyValue("reason", "already paused").log());
-    }
-
-    private void resume(LeadKey key, Instant at) {
-        PausePolicy.resume(leads.profile(key)).ifPresentOrElse(resumed -> {
-            leads.putProfile(key, resumed);
-            for (ScheduledTask task : book.tasksOf(key)) {
-                PausePolicy.release(task, at).ifPresent(released -> book.save(task, released));
-            }
-            log.atInfo().setMessage("lead.resumed").addKeyValue("tenantId", key.tenantId())
-                    .addKeyValue("leadId", key.leadId()).log();
-        }, () -> log.atInfo().setMessage("lead.resume_ignored").addKeyValue("tenantId", key.tenantId())
-                .addKeyValue("leadId", key.leadId()).addKeyValue("reason", "not paused").log());
     }
 }

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Tenant-keyed: counts each tenant's consecutive failed receipts ({@value SchedulerTopology#FAILURE_STREAKS_STORE})
  * and raises a {@code FAILURE_THRESHOLD} alert per streak ({@link FailureAlertPolicy}). Receipts reach it re-keyed by
- * tenant ({@link ReceiptsByTenant}), so one instance sees every receipt of a tenant.
+ * tenant by the lead-keyed processor, so one instance sees every receipt of a tenant (once per task outcome: a
+ * person's sending of a draft is not forwarded, its DRAFTED receipt already counted).
  */
 final class FailureAlertProcessor implements Processor<String, Receipt, String, Alert> {
 

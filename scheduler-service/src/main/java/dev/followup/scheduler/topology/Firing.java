@@ -41,11 +41,13 @@ final class Firing {
     private final TaskBook book;
     private final LeadState leads;
     private final SequenceSteps sequences;
+    private final AddressSuppressions suppressions;
     private final GateAnswers gateAnswers;
     private final Function<String, TenantSettings> settingsOf;
 
     Firing(int maxEmitsPerTick, SchedulerEvents events, ProcessorContext<String, Object> context, TaskBook book,
-            LeadState leads, SequenceSteps sequences) {
+            LeadState leads, SequenceSteps sequences, AddressSuppressions suppressions) {
+        this.suppressions = suppressions;
         this.maxEmitsPerTick = maxEmitsPerTick;
         this.events = events;
         this.context = context;
@@ -84,6 +86,9 @@ final class Firing {
             try {
                 TenantSettings tenant = tenantsOfTick.computeIfAbsent(task.tenantId(), settingsOf);
                 LeadProfile profile = leads.storedProfile(task.tenantId(), task.leadId());
+                if (suppressions.skipIfSuppressed(task, profile, now)) {
+                    continue; // an email to an unsubscribed address: SKIPPED, no quota used
+                }
                 GateRequest.Item item = gateItem(task, profile);
                 if (QuotaPolicy.limits(tenant)) {
                     dueByTenant.computeIfAbsent(task.tenantId(), t -> new ArrayList<>()).add(item);
@@ -114,7 +119,11 @@ final class Firing {
                 TaskBook.logIgnored("gate.decision_ignored", answer.taskId(), task);
             } else {
                 try {
-                    apply(task, answer, leads.storedProfile(task.tenantId(), task.leadId()), now);
+                    LeadProfile profile = leads.storedProfile(task.tenantId(), task.leadId());
+                    // checked again: the address may have been suppressed during the gate's round trip
+                    if (answer.deferUntil() != null || !suppressions.skipIfSuppressed(task, profile, now)) {
+                        apply(task, answer, profile, now);
+                    }
                 } catch (RuntimeException e) {
                     emitFailed(task, now, e);
                 }

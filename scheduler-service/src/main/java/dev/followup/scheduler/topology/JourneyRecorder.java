@@ -8,6 +8,7 @@ import dev.followup.events.v1.BookingScheduled;
 import dev.followup.events.v1.CancelFollowUps;
 import dev.followup.events.v1.CancelTask;
 import dev.followup.events.v1.Command;
+import dev.followup.events.v1.EngagementKind;
 import dev.followup.events.v1.EnrollInSequence;
 import dev.followup.events.v1.LeadCaptured;
 import dev.followup.events.v1.LeadEngaged;
@@ -19,7 +20,9 @@ import dev.followup.events.v1.Receipt;
 import dev.followup.events.v1.ResumeFollowUps;
 import dev.followup.events.v1.RetryTask;
 import dev.followup.events.v1.ScheduleTask;
+import dev.followup.scheduler.policy.PausePolicy;
 import dev.followup.scheduler.policy.ScheduledTask;
+import dev.followup.scheduler.policy.TaskLifecycle;
 import dev.followup.scheduler.policy.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,7 +86,7 @@ final class JourneyRecorder {
             what = "scored";
             detail = "predProb " + s.getPredProb();
         } else if (p instanceof LeadEngaged e) {
-            what = e.getKind().name().toLowerCase(java.util.Locale.ROOT);
+            what = engaged(e.getKind());
         } else if (p instanceof LeadErased) {
             what = "erased";
             scrubFreeText(LeadKey.of(event.getTenantId(), event.getLeadId()) + "/");
@@ -138,8 +141,8 @@ final class JourneyRecorder {
         } else if (p instanceof EnrollInSequence e) {
             what = "enrolled";
             detail = "sequence " + e.getSequenceId();
-        } else if (p instanceof PauseFollowUps) {
-            what = "paused";
+        } else if (p instanceof PauseFollowUps pause) {
+            what = PausePolicy.label(pause.getUntil(), pause.getReason());
         } else if (p instanceof ResumeFollowUps) {
             what = "resumed";
         } else {
@@ -148,6 +151,28 @@ final class JourneyRecorder {
         JourneyEntry entry = new JourneyEntry(command.getIssuedAt(), "command", what, taskId, null, null, null, null,
                 null, null, null, null, null, detail, null);
         record(command.getTenantId(), command.getLeadId(), command.getIssuedAt(), 0, command.getCommandId(), entry, true);
+    }
+
+    /**
+     * How the journey names an engagement. The mailbox loop's observations read as what a person saw happen; an
+     * opt-out reads {@code unsubscribed} whether it came from the link in a draft or from the API.
+     */
+    static String engaged(EngagementKind kind) {
+        return switch (kind) {
+            case REPLIED -> "reply received";
+            case BOUNCED -> "bounced";
+            case OPTED_OUT -> "unsubscribed";
+            default -> kind.name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /**
+     * A pause with an end ran out at {@code until} and released the lead: {@code resumed}, dated at {@code until}
+     * (once: the release is taken out of its store in the same transaction).
+     */
+    void pauseEnded(LeadKey key, Instant until, String reason) {
+        record(key.tenantId(), key.leadId(), until, 0, "pause-ended/" + until.toEpochMilli(),
+                JourneyEntry.of(until, "event", "resumed", PausePolicy.label(until, reason) + " ended"), true);
     }
 
     /** A task's status or due time changed; outcomes reported by receipts are recorded with the receipt. */
@@ -184,16 +209,18 @@ final class JourneyRecorder {
 
     /**
      * A receipt, with the attempt the scheduler emitted when {@code task} (as it was before the receipt) is known and
-     * was emitted.
+     * was emitted. A person sending a draft ({@code byPerson}) reads "sent by a person", under a key of its own next
+     * to the DRAFTED receipt's.
      */
-    void receipt(Receipt r, ScheduledTask task) {
+    void receipt(Receipt r, ScheduledTask task, boolean byPerson) {
         Integer emittedAttempt = task != null && task.emittedAt() != null ? task.attempt() : null;
-        JourneyEntry entry = new JourneyEntry(r.getCompletedAt(), "receipt", r.getStatus().name(), r.getTaskId(),
+        JourneyEntry entry = new JourneyEntry(r.getCompletedAt(), "receipt",
+                byPerson ? TaskLifecycle.SENT_BY_PERSON : r.getStatus().name(), r.getTaskId(),
                 r.getChannel().name(), r.getStatus().name(), r.getAttempt(), r.getDueAt(),
                 Duration.between(r.getDueAt(), r.getEmittedAt()).toMillis(), r.getLatencyMs(), r.getProvider(),
                 r.getProviderRef(), r.getLink(), r.getError(), emittedAttempt);
-        record(r.getTenantId(), r.getLeadId(), r.getCompletedAt(), RECEIPT_RANK, r.getTaskId() + "/" + r.getAttempt(),
-                entry, false);
+        record(r.getTenantId(), r.getLeadId(), r.getCompletedAt(), RECEIPT_RANK,
+                r.getTaskId() + "/" + r.getAttempt() + (byPerson ? "/sent" : ""), entry, false);
     }
 
     private static String transition(ScheduledTask previous, ScheduledTask next) {

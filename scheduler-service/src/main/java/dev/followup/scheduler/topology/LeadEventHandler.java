@@ -1,6 +1,7 @@
 package dev.followup.scheduler.topology;
 
 import dev.followup.events.LeadKey;
+import dev.followup.events.v1.EngagementKind;
 import dev.followup.events.v1.LeadCaptured;
 import dev.followup.events.v1.LeadEngaged;
 import dev.followup.events.v1.LeadErased;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Lead events: a capture updates the contact snapshot (and may score), a score plans or cancels follow-ups
- * ({@link LeadFollowUpPolicy}), an engagement cancels and may block, an erasure cancels everything and forgets the
- * lead's personal data.
+ * ({@link LeadFollowUpPolicy}), an engagement cancels and may block (an opt-out also puts the lead's address on its
+ * tenant's suppression list, {@link AddressSuppressions}), an erasure cancels everything and forgets the lead's
+ * personal data (a suppression entry stays: it holds no address, only its hash).
  */
 final class LeadEventHandler {
 
@@ -32,8 +34,11 @@ final class LeadEventHandler {
     private final TaskBook book;
     private final EnrollmentBook enrollments;
     private final FollowUpPlanner planner;
+    private final AddressSuppressions suppressions;
 
-    LeadEventHandler(LeadState leads, TaskBook book, EnrollmentBook enrollments, FollowUpPlanner planner) {
+    LeadEventHandler(LeadState leads, TaskBook book, EnrollmentBook enrollments, FollowUpPlanner planner,
+            AddressSuppressions suppressions) {
+        this.suppressions = suppressions;
         this.leads = leads;
         this.book = book;
         this.enrollments = enrollments;
@@ -51,6 +56,9 @@ final class LeadEventHandler {
             LeadProfile updated = profile.withContact(captured.getName(), captured.getEmail(), captured.getPhone(),
                     captured.getTimezone(), captured.getAttributes());
             leads.putProfile(key, updated);
+            if (updated.optedOut() && !updated.erased()) { // an address learnt after the opt-out is suppressed too
+                suppressions.add(key, updated, at);
+            }
             if (captured.getPredProb() != null) {
                 onScore(key, updated, captured.getPredProb(), at);
             }
@@ -58,6 +66,9 @@ final class LeadEventHandler {
             onScore(key, profile, scored.getPredProb(), at);
         } else if (payload instanceof LeadEngaged engaged) {
             LeadFollowUpPolicy.profileAfter(profile, engaged.getKind()).ifPresent(p -> leads.putProfile(key, p));
+            if (engaged.getKind() == EngagementKind.OPTED_OUT) { // the address, for every lead of the tenant
+                suppressions.add(key, profile, at);
+            }
             planner.cancel(key, LeadFollowUpPolicy.onEngaged(engaged.getKind()), at);
         } else if (payload instanceof LeadErased) {
             erase(key, profile, at);

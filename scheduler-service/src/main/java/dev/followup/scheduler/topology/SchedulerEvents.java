@@ -52,4 +52,12 @@ public interface SchedulerEvents {
     /** A sequence definition was skipped (wrong key, invalid step template id): the last good one stays. */
     default void sequenceDefinitionRejected() {
     }
+
+    /** An address went onto its tenant's suppression list (a lead opted out). */
+    default void addressSuppressed() {
+    }
+
+    /** A task came due for a suppressed address and was skipped instead of emitted. */
+    default void taskSuppressed(Channel channel) {
+    }
 }

@@ -62,12 +62,20 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
                 settings.maxOpenTasksPerLead());
         SequenceSteps sequences = new SequenceSteps(context.getStateStore(SchedulerTopology.SEQUENCES_STORE),
                 enrollments, leads, book, planner, settings.recurrenceMinInterval());
-        leadEvents = new LeadEventHandler(leads, book, enrollments, planner);
+        AddressSuppressions suppressions = new AddressSuppressions(
+                context.getStateStore(SchedulerTopology.ADDRESS_SUPPRESSIONS_STORE), context, book, journey, sequences,
+                events);
+        leadEvents = new LeadEventHandler(leads, book, enrollments, planner, suppressions);
         bookingEvents = new BookingEventHandler(leads, planner);
-        commands = new CommandHandler(leads, book, planner, sequences);
+        LeadPauses pauses = new LeadPauses(leads, book, journey,
+                context.getStateStore(SchedulerTopology.PAUSE_RELEASES_STORE));
+        commands = new CommandHandler(leads, book, planner, sequences, pauses);
         receipts = new ReceiptHandler(book, journey, sequences);
-        firing = new Firing(settings.maxEmitsPerTick(), events, context, book, leads, sequences);
-        context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, firing::emitDue);
+        firing = new Firing(settings.maxEmitsPerTick(), events, context, book, leads, sequences, suppressions);
+        context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+            pauses.releaseDue(now, settings.maxEmitsPerTick()); // first: what it releases overdue fires in this tick
+            firing.emitDue(now);
+        });
         Purger purger = new Purger(purgeIndex, book, enrollments, leads, journey,
                 context.getStateStore(SchedulerTopology.TASKS_STORE),
                 context.getStateStore(SchedulerTopology.ENROLLMENTS_STORE),
@@ -100,7 +108,10 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
                 journey.command(c);
             } else if (value instanceof Receipt r) {
                 active = leadKey(record.key(), r.getTenantId(), r.getLeadId());
-                receipts.on(active, r);
+                if (receipts.on(active, r)) { // re-keyed by tenant for the failure alerts
+                    context.forward(new Record<String, Object>(r.getTenantId(), r, record.timestamp()),
+                            SchedulerTopology.RECEIPTS_BY_TENANT_SINK);
+                }
             } else if (value instanceof GateDecision d) {
                 firing.onGateDecision(d);
             }

@@ -13,6 +13,7 @@ import dev.followup.events.v1.LeadEvent;
 import dev.followup.events.v1.Receipt;
 import dev.followup.events.v1.SequenceDefinition;
 import dev.followup.events.v1.TenantSettings;
+import dev.followup.scheduler.policy.AddressSuppression;
 import dev.followup.scheduler.policy.Enrollment;
 import dev.followup.scheduler.policy.FailureAlertPolicy;
 import dev.followup.scheduler.policy.LeadProfile;
@@ -42,6 +43,11 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@value #ENROLLMENTS_STORE}: {@code tenantId:leadId/sequenceId} → {@link Enrollment} (the lead's latest
  *       enrollment in each sequence);</li>
  *   <li>{@value #PURGE_INDEX_STORE} and {@value #LEAD_ACTIVITY_STORE}: retention ({@link PurgeIndex}, {@link Purger});</li>
+ *   <li>{@value #PAUSE_RELEASES_STORE}: when pauses with an end release their lead ({@link LeadPauses});</li>
+ *   <li>{@value #ADDRESS_SUPPRESSIONS_STORE}: global store of the tenants' suppression lists ({@link AddressSuppressions}),
+ *       read from the scheduler's compacted topic {@code <application-id>-address-suppressions}, which the processor
+ *       writes; the processor also publishes the SKIPPED receipts of suppressed email tasks to
+ *       {@code followup.receipts.v1};</li>
  *   <li>{@value #TENANT_SETTINGS_STORE}: global store of {@code followup.tenant-settings.v1};</li>
  *   <li>{@value #SEQUENCES_STORE}: global store of {@code followup.sequences.v1} ({@code tenantId:sequenceId}).</li>
  * </ul>
@@ -55,7 +61,8 @@ import org.apache.kafka.streams.state.Stores;
  *       comes back to the requesting partition; on "go" the processor ({@link Firing}) emits the task to
  *       {@code followup.due-tasks.<channel>.v1}, on "defer" it re-arms the task at the deferred time. The lead side
  *       stays the only writer of its tasks, so a cancel, pause or erasure that arrives meanwhile still wins;</li>
- *   <li>receipts are re-keyed by tenant ({@link ReceiptsByTenant}) for the {@link FailureAlertProcessor}
+ *   <li>receipts the processor applied are re-keyed by tenant for the {@link FailureAlertProcessor} (not a person's
+ *       sending of a draft: that task's success was counted at DRAFTED)
  *       ({@value #FAILURE_STREAKS_STORE}).</li>
  * </ul>
  * Alerts go to {@code followup.alerts.v1}. Everything is one Kafka Streams application under exactly-once.
@@ -77,10 +84,17 @@ public final class SchedulerTopology {
     public static final String PURGE_INDEX_STORE = "purge-index";
     /** {@code tenantId:leadId} → 8-byte purge millis of the lead's one purge-index entry; see {@link PurgeIndex}. */
     public static final String LEAD_ACTIVITY_STORE = "lead-activity";
+    /** 8-byte release millis + {@code tenantId:leadId} → empty: pauses with an end, see {@link LeadPauses}. */
+    public static final String PAUSE_RELEASES_STORE = "pause-releases";
+    /** Global: {@code tenantId:<sha-256 hex>} → when the address was suppressed, see {@link AddressSuppressions}. */
+    public static final String ADDRESS_SUPPRESSIONS_STORE = "address-suppressions";
 
     static final String GATE_REQUESTS_SINK = "quota-gate-requests";
     static final String DECISIONS_SINK = "quota-decisions";
     static final String QUOTA_ALERTS_SINK = "quota-alerts";
+    static final String RECEIPTS_BY_TENANT_SINK = "receipts-by-tenant-sink";
+    static final String ADDRESS_SUPPRESSIONS_SINK = "address-suppressions-sink";
+    static final String RECEIPTS_SINK = "receipts-sink";
 
     static final String PROCESSOR = "scheduler";
     static final String QUOTA_GATE = "quota-gate";
@@ -149,8 +163,28 @@ public final class SchedulerTopology {
             topology.addSink(deadLetterSink(topic), DeadLetters.topicFor(topic), new StringSerializer(),
                     new ByteArraySerializer(), PROCESSOR);
         }
+        addMailboxLoop(topology, gate);
         addTenantGate(topology, gate, events);
         return topology;
+    }
+
+    /**
+     * What the mailbox loop (issue 24) adds: the release times of pauses with an end; the tenants' suppression lists
+     * (a global store whose topic the processor writes); the SKIPPED receipts of suppressed email tasks.
+     */
+    private static void addMailboxLoop(Topology topology, GateTopics gate) {
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAUSE_RELEASES_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
+        JsonStoreSerde<AddressSuppression.Entry> entries = new JsonStoreSerde<>(AddressSuppression.Entry.class);
+        topology.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ADDRESS_SUPPRESSIONS_STORE), Serdes.String(),
+                        entries).withLoggingDisabled(), // its topic is its changelog
+                "address-suppressions-source", new StringDeserializer(), entries.deserializer(), gate.suppressions(),
+                "address-suppressions-updater", AddressSuppressions.Updater::new);
+        topology.addSink(ADDRESS_SUPPRESSIONS_SINK, gate.suppressions(), new StringSerializer(), entries.serializer(),
+                PROCESSOR);
+        topology.addSink(RECEIPTS_SINK, Topics.RECEIPTS, new StringSerializer(), new AvroSerializer<>(Receipt.class),
+                PROCESSOR);
     }
 
     /** The tenant-keyed part: the quota gate and the failure alerts, each with its own store. */
@@ -170,9 +204,9 @@ public final class SchedulerTopology {
         topology.addSink(QUOTA_ALERTS_SINK, Topics.ALERTS, new StringSerializer(), new AvroSerializer<>(Alert.class),
                 QUOTA_GATE);
 
-        topology.addProcessor("receipts-by-tenant", ReceiptsByTenant::new, "receipts");
-        topology.addSink("receipts-by-tenant-sink", gate.receipts(), new StringSerializer(),
-                new AvroSerializer<>(Receipt.class), "receipts-by-tenant");
+        // the lead side forwards each receipt it applied, except a person's sending of a draft (counted at DRAFTED)
+        topology.addSink(RECEIPTS_BY_TENANT_SINK, gate.receipts(), new StringSerializer(),
+                new AvroSerializer<>(Receipt.class), PROCESSOR);
         topology.addSource("tenant-receipts", new StringDeserializer(), new AvroDeserializer<>(Receipt.class),
                 gate.receipts());
         topology.addProcessor(FAILURE_ALERTS, () -> new FailureAlertProcessor(events), "tenant-receipts");

@@ -33,6 +33,9 @@ class GateTopicProvisioningTest {
             ConfigResource decisions = new ConfigResource(ConfigResource.Type.TOPIC, topics.decisions());
             assertThat(admin.describeConfigs(List.of(decisions)).all().get().get(decisions)
                     .get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo(Long.toString(7L * 24 * 3600 * 1000));
+            ConfigResource suppressions = new ConfigResource(ConfigResource.Type.TOPIC, topics.suppressions());
+            assertThat(admin.describeConfigs(List.of(suppressions)).all().get().get(suppressions)
+                    .get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).as("kept for good").isEqualTo("compact");
 
             admin.createTopics(List.of(new NewTopic(GateTopics.of("mismatch").decisions(), kafka.partitions() + 1,
                     (short) 1))).all().get();

@@ -196,4 +196,16 @@ class JourneyRulesTest {
         assertThat(journey.get(journey.size() - 1).taskId()).isEqualTo(TaskIds.manual("acme", "cmd-249"));
         assertThat(journey("lead-2")).isEmpty();
     }
+
+    @Test
+    void theMailboxLoopsObservationsReadAsAPersonSawThem() {
+        d.engaged("lead-1", START, dev.followup.events.v1.EngagementKind.REPLIED);
+        d.engaged("lead-2", START, dev.followup.events.v1.EngagementKind.BOUNCED);
+        d.engaged("lead-3", START, dev.followup.events.v1.EngagementKind.OPTED_OUT);
+        d.engaged("lead-4", START, dev.followup.events.v1.EngagementKind.BOOKED);
+        assertThat(journey("lead-1")).extracting(JourneyEntry::what).containsExactly("reply received");
+        assertThat(journey("lead-2")).extracting(JourneyEntry::what).containsExactly("bounced");
+        assertThat(journey("lead-3")).extracting(JourneyEntry::what).containsExactly("unsubscribed");
+        assertThat(journey("lead-4")).extracting(JourneyEntry::what).containsExactly("booked");
+    }
 }

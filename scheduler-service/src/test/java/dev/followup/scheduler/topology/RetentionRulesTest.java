@@ -135,7 +135,8 @@ class RetentionRulesTest {
 
         d.advance(Duration.ofHours(2)); // a lead's horizon is rounded up to the hour
         LeadProfile suppressed = d.profile("lead-1");
-        assertThat(suppressed).isEqualTo(new LeadProfile(null, null, null, null, Map.of(), true, false, false, null));
+        assertThat(suppressed).isEqualTo(new LeadProfile(null, null, null, null, Map.of(), true, false, false, null,
+                null, null));
         assertThat(journeySize("lead-1")).isZero();
         assertThat(d.profile("lead-2")).as("nothing to keep of a lead without blocks").isNull();
         assertThat(journeySize("lead-2")).isZero();

@@ -184,6 +184,11 @@ final class SchedulerDriver implements AutoCloseable {
         command("cmd-" + (++counter), leadId, now, PauseFollowUps.newBuilder().build());
     }
 
+    /** A pause that releases itself at {@code until} ({@code reason}: e.g. out_of_office, or null). */
+    void pauseUntil(String leadId, Instant until, String reason) {
+        command("cmd-" + (++counter), leadId, now, PauseFollowUps.newBuilder().setUntil(until).setReason(reason).build());
+    }
+
     void resume(String leadId) {
         command("cmd-" + (++counter), leadId, now, ResumeFollowUps.newBuilder().build());
     }
@@ -202,6 +207,12 @@ final class SchedulerDriver implements AutoCloseable {
         leadEvent(leadId, at, LeadCaptured.newBuilder().setName("Ada " + leadId).setEmail(leadId + "@example.com")
                 .setPhone("+15550100").setTimezone("Europe/London").setPredProb(predProb)
                 .setAttributes(Map.of("company", "Analytical Engines")).build());
+    }
+
+    /** Captures {@code leadId} of {@code tenantId} with address {@code email} and score {@code predProb} (may be null). */
+    void capturedWithEmail(String tenantId, String leadId, String email, Double predProb) {
+        leadEventOf(tenantId, leadId, now, LeadCaptured.newBuilder().setName("Ada " + leadId).setEmail(email)
+                .setPhone("+15550100").setPredProb(predProb).build());
     }
 
     void scored(String leadId, Instant at, double predProb) {
@@ -274,6 +285,20 @@ final class SchedulerDriver implements AutoCloseable {
         receipts.pipeInput(key(task.getLeadId()), receipt, now);
     }
 
+    /**
+     * The mailbox watcher's receipt for a draft a person sent: SENT, provider maildir, receipt id
+     * {@code <taskId>:sent}, attempt 1 (the watcher knows the task, not the attempt), completed at {@code sentAt}.
+     */
+    void sentByPerson(DueTask task, Instant sentAt) {
+        Receipt receipt = Receipt.newBuilder().setReceiptId(task.getTaskId() + ":sent")
+                .setTaskId(task.getTaskId()).setTenantId(task.getTenantId()).setLeadId(task.getLeadId())
+                .setChannel(task.getChannel()).setStatus(ReceiptStatus.SENT).setProvider("maildir")
+                .setProviderRef("<" + task.getTaskId() + "." + task.getTenantId() + "@followup>").setAttempt(1)
+                .setDueAt(task.getDueAt()).setEmittedAt(task.getEmittedAt()).setCompletedAt(sentAt)
+                .setLatencyMs(Duration.between(task.getDueAt(), sentAt).toMillis()).build();
+        receipts.pipeInput(key(task.getLeadId()), receipt, now);
+    }
+
     void rawLeadEvent(String key, byte[] bytes) {
         rawLeads.pipeInput(key, bytes, now);
     }
@@ -310,6 +335,16 @@ final class SchedulerDriver implements AutoCloseable {
     int gateRequests() {
         return driver.createOutputTopic(gateTopics.requests(), new StringDeserializer(), new ByteArrayDeserializer())
                 .readRecordsToList().size();
+    }
+
+    /** Receipts the scheduler itself published since the last call (SKIPPED for a suppressed address). */
+    List<Receipt> publishedReceipts() {
+        List<Receipt> out = new ArrayList<>();
+        for (TestRecord<String, Receipt> r : driver.createOutputTopic(Topics.RECEIPTS, new StringDeserializer(),
+                new AvroDeserializer<>(Receipt.class)).readRecordsToList()) {
+            out.add(r.value());
+        }
+        return out;
     }
 
     /** Alerts raised since the last call, keyed by tenant. */
@@ -359,6 +394,13 @@ final class SchedulerDriver implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /** The lead's journey as the API shows it. */
+    List<JourneyEntry> journey(String leadId) {
+        return JourneyReader.read(driver.getKeyValueStore(SchedulerTopology.JOURNEY_STORE),
+                driver.getKeyValueStore(SchedulerTopology.LEAD_TASKS_STORE),
+                driver.getKeyValueStore(SchedulerTopology.TASKS_STORE), key(leadId));
     }
 
     static String key(String leadId) {

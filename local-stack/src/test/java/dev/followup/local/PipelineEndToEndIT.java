@@ -361,7 +361,6 @@ class PipelineEndToEndIT {
      * lead of the same tenant with the same address gets no email task. Enabled once that work is merged.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("needs the scheduler's suppression list of opted-out addresses (issue 24)")
     void aNewLeadWithAnUnsubscribedAddressGetsNoEmailTask() throws Exception {
         String first = "unsub-first-" + run;
         String second = "unsub-second-" + run;

@@ -39,7 +39,7 @@ import org.springframework.context.SmartLifecycle;
  * {@code <tenant>:a:<hex SHA-256 of the lower-cased address>}: the address itself is never stored. An erased lead's
  * entries are never answered ({@link LeadSuppressions}).
  */
-public final class DraftIndex implements SmartLifecycle {
+public final class DraftIndex implements SmartLifecycle, MessageClassifier.Drafts {
 
     private static final Logger log = LoggerFactory.getLogger(DraftIndex.class);
 
@@ -74,7 +74,7 @@ public final class DraftIndex implements SmartLifecycle {
     }
 
     /** The index records of an email task drafted on try {@code attempt}: by task, and by recipient if it has one. */
-    public static List<ProducerRecord<String, String>> entriesOf(DueTask task, int attempt) {
+    public static List<ProducerRecord<String, byte[]>> entriesOf(DueTask task, int attempt) {
         String zone = task.getContact() == null ? null : task.getContact().getTimezone();
         ZoneId zoneId = null;
         try {
@@ -82,10 +82,10 @@ public final class DraftIndex implements SmartLifecycle {
         } catch (RuntimeException e) {
             // an invalid zone was already handled (or refused) by the scheduler; the tenant's zone is used instead
         }
-        String value = new DraftRef(task.getTenantId(), task.getLeadId(), task.getTaskId(), task.getDueAt(),
-                task.getEmittedAt(), attempt, zoneId).encode();
+        byte[] value = new DraftRef(task.getTenantId(), task.getLeadId(), task.getTaskId(), task.getDueAt(),
+                task.getEmittedAt(), attempt, zoneId).encode().getBytes(StandardCharsets.UTF_8);
         String email = task.getContact() == null ? null : task.getContact().getEmail();
-        ProducerRecord<String, String> byTask = new ProducerRecord<>(InboxTopics.DRAFTS, taskKey(task.getTenantId(),
+        ProducerRecord<String, byte[]> byTask = new ProducerRecord<>(InboxTopics.DRAFTS, taskKey(task.getTenantId(),
                 task.getTaskId()), value);
         return email == null || email.isBlank() ? List.of(byTask)
                 : List.of(byTask, new ProducerRecord<>(InboxTopics.DRAFTS, addressKey(task.getTenantId(), email), value));
@@ -106,11 +106,13 @@ public final class DraftIndex implements SmartLifecycle {
     }
 
     /** The tenant's draft of the task, if made within the horizon and its lead is not erased. */
+    @Override
     public Optional<DraftRef> byTask(String tenantId, String taskId) {
         return lookup(tenantId, taskKey(tenantId, taskId));
     }
 
     /** The tenant's latest draft to the address, if made within the horizon and its lead is not erased. */
+    @Override
     public Optional<DraftRef> byAddress(String tenantId, String address) {
         return address == null || address.isBlank() ? Optional.empty() : lookup(tenantId, addressKey(tenantId, address));
     }

@@ -20,12 +20,14 @@ import org.slf4j.spi.LoggingEventBuilder;
  * One watched folder (an IMAP mailbox's INBOX or Sent folder, or a tenant's Maildir folder) on a thread of its own:
  * it opens its {@link InboxPublisher} (reading its position), then handles new messages in batches, each batch's
  * records and the new position in one transaction. On any failure it closes everything and starts again after a
- * backoff (1 s doubling to 5 min), reading the position afresh.
+ * backoff (1 s doubling to 5 min; afresh after a minute of working), reading the position afresh.
  */
 abstract class FolderWatcher implements Runnable {
 
     static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
     static final Duration MAX_PAUSE = Duration.ofMinutes(5);
+    /** A watch that ran this long before failing starts the backoff afresh. */
+    static final Duration HEALTHY_RUN = Duration.ofMinutes(1);
     /** How long a batch waits for the draft index to have read the drafts committed before it. */
     static final Duration INDEX_WAIT = Duration.ofSeconds(5);
 
@@ -76,6 +78,7 @@ abstract class FolderWatcher implements Runnable {
     public final void run() {
         Duration pause = FIRST_PAUSE;
         while (running) {
+            long began = System.nanoTime();
             try (InboxPublisher publisher = new InboxPublisher(key, deps.kafka().producerConfig(),
                     deps.kafka().consumerConfig())) {
                 state = "connecting";
@@ -85,6 +88,9 @@ abstract class FolderWatcher implements Runnable {
                     break;
                 }
                 state = "failed";
+                if (System.nanoTime() - began > HEALTHY_RUN.toNanos()) {
+                    pause = FIRST_PAUSE; // it had been working: a new trouble, not the same one again
+                }
                 log.atWarn().setMessage("inbox.watch-failed").addKeyValue("folder", key)
                         .addKeyValue("error", e.getClass().getSimpleName()).addKeyValue("detail", safe(e.getMessage()))
                         .addKeyValue("retryInMs", pause.toMillis()).log();

@@ -47,6 +47,7 @@ abstract class FolderWatcher implements Runnable {
     final String source;
     final FolderRole role;
     final Set<String> tenants;
+    final Set<String> ownAddresses;
     final Deps deps;
     final String provider;
     volatile boolean running = true;
@@ -57,12 +58,14 @@ abstract class FolderWatcher implements Runnable {
      * @param key    the folder's position key, e.g. {@code imap:sales:INBOX}, {@code maildir:acme:INBOX}
      * @param source the mailbox, for event ids: {@code imap:<ref>} or {@code maildir:<tenant>}
      */
-    FolderWatcher(String key, String source, String provider, FolderRole role, Set<String> tenants, Deps deps) {
+    FolderWatcher(String key, String source, String provider, FolderRole role, Set<String> tenants,
+            Set<String> ownAddresses, Deps deps) {
         this.key = key;
         this.source = source;
         this.provider = provider;
         this.role = role;
         this.tenants = Set.copyOf(tenants);
+        this.ownAddresses = Set.copyOf(ownAddresses);
         this.deps = deps;
     }
 
@@ -153,7 +156,7 @@ abstract class FolderWatcher implements Runnable {
     void handle(InboxPublisher publisher, List<Incoming> batch, String newPosition) {
         awaitInputs();
         Instant now = deps.clock().instant();
-        Context ctx = new Context(tenants, deps.index(), deps.settings(), now);
+        Context ctx = new Context(tenants, ownAddresses, deps.index(), deps.settings(), now);
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         List<Observation> observations = new ArrayList<>();
         for (Incoming in : batch) {

@@ -39,7 +39,7 @@ final class ImapFolderWatcher extends FolderWatcher {
 
     ImapFolderWatcher(String ref, ImapMailbox mailbox, String folderName, FolderRole role, Set<String> tenants,
             Deps deps, ScheduledExecutorService timers) {
-        super("imap:" + ref + ":" + folderName, "imap:" + ref, "imap", role, tenants, deps);
+        super("imap:" + ref + ":" + folderName, "imap:" + ref, "imap", role, tenants, ownAddressesOf(mailbox), deps);
         this.ref = ref;
         this.folderName = folderName;
         this.mailbox = mailbox;
@@ -143,6 +143,21 @@ final class ImapFolderWatcher extends FolderWatcher {
         } catch (MessagingException | RuntimeException e) {
             // closing anyway
         }
+    }
+
+    /** The mailbox's username (when an address) and From address, lower case. */
+    static Set<String> ownAddressesOf(ImapMailbox mailbox) {
+        Set<String> own = new java.util.HashSet<>();
+        for (String a : new String[] {mailbox.username(), mailbox.from()}) {
+            if (a != null && a.contains("@")) {
+                try {
+                    own.add(new jakarta.mail.internet.InternetAddress(a).getAddress().toLowerCase(java.util.Locale.ROOT));
+                } catch (jakarta.mail.internet.AddressException e) {
+                    own.add(a.strip().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        return own;
     }
 
     /** The handled UID of a stored {@code <uidvalidity>:<uid>} position, or -1 if none applies to this validity. */

@@ -35,7 +35,7 @@ final class MaildirFolderWatcher extends FolderWatcher {
     private final Path dir;
 
     MaildirFolderWatcher(Path mailRoot, String tenant, String folderName, FolderRole role, Deps deps) {
-        super("maildir:" + tenant + ":" + folderName, "maildir:" + tenant, "maildir", role, Set.of(tenant), deps);
+        super("maildir:" + tenant + ":" + folderName, "maildir:" + tenant, "maildir", role, Set.of(tenant), Set.of(), deps);
         this.dir = mailRoot.resolve(tenant).resolve(folderName);
     }
 

@@ -60,11 +60,14 @@ public final class MessageClassifier {
     }
 
     /**
-     * @param tenants  the tenants the folder belongs to (granted the mailbox, or the Maildir's own tenant)
-     * @param settings a tenant's zone and out-of-office pause
-     * @param now      the watcher's clock
+     * @param tenants      the tenants the folder belongs to (granted the mailbox, or the Maildir's own tenant)
+     * @param ownAddresses the mailbox's own addresses (lower case): mail from them is a person of the tenant writing
+     *                     (a copy to self), never the lead
+     * @param settings     a tenant's zone and out-of-office pause
+     * @param now          the watcher's clock
      */
-    public record Context(Set<String> tenants, Drafts drafts, Function<String, TenantClock> settings, Instant now) {
+    public record Context(Set<String> tenants, Set<String> ownAddresses, Drafts drafts,
+            Function<String, TenantClock> settings, Instant now) {
     }
 
     static final String TASK_ID_HEADER = "X-Followup-Task-Id";
@@ -106,6 +109,9 @@ public final class MessageClassifier {
     }
 
     private static Observation inbox(MimeMessage m, Context ctx) throws MessagingException, IOException {
+        if (fromOwnAddress(m, ctx)) {
+            return new Observation.Ignored("from the mailbox itself");
+        }
         if (m.isMimeType("multipart/report")) {
             String reportType = new ContentType(m.getContentType()).getParameter("report-type");
             if ("delivery-status".equalsIgnoreCase(reportType)) {
@@ -253,6 +259,12 @@ public final class MessageClassifier {
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean fromOwnAddress(MimeMessage m, Context ctx) throws MessagingException {
+        Address[] from = m.getFrom();
+        return from != null && from.length > 0 && from[0] instanceof InternetAddress a && a.getAddress() != null
+                && ctx.ownAddresses().contains(a.getAddress().toLowerCase(Locale.ROOT));
     }
 
     /** The latest draft of the folder's tenants to the {@code From} address. */

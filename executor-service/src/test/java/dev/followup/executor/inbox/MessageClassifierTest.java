@@ -43,7 +43,8 @@ class MessageClassifierTest {
     };
 
     static Context acme() {
-        return new Context(Set.of("acme"), DRAFTS, t -> new TenantClock(ZoneId.of("UTC"), "3d"), NOW);
+        return new Context(Set.of("acme"), Set.of("sales@acme.test"), DRAFTS,
+                t -> new TenantClock(ZoneId.of("UTC"), "3d"), NOW);
     }
 
     static MimeMessage parse(String raw) throws Exception {
@@ -72,6 +73,12 @@ class MessageClassifierTest {
     void aReplyFromADraftedAddressIsAReplyEvenWithoutReferences() throws Exception {
         assertThat(inbox("From: ADA@example.test\nSubject: question\n\nhi\n"))
                 .isEqualTo(new Observation.Reply(ACME_DRAFT, "from"));
+    }
+
+    @Test
+    void aCopyOfTheMailboxsOwnAnswerInTheThreadIsNotALeadReply() throws Exception {
+        assertThat(inbox("From: Sales <SALES@acme.test>\nIn-Reply-To: <task-1.acme@followup>\nSubject: Re\n\nx\n"))
+                .isEqualTo(new Observation.Ignored("from the mailbox itself"));
     }
 
     @Test

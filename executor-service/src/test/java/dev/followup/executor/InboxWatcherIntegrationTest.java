@@ -236,6 +236,24 @@ class InboxWatcherIntegrationTest {
     }
 
     @Test
+    void aMessageThatCannotBeParsedIsCountedAndSkippedAndTheNextOneHandled(TestKafka kafka) throws Exception {
+        double unreadableBefore = count("unreadable");
+        deliver(ACME_USER, "INBOX", """
+                From: MAILER-DAEMON@mx.example.test
+                Subject: broken report
+                Message-ID: <broken-1@mx.example.test>
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status
+
+                no boundary, no parts
+                """);
+        DueTask next = draft(kafka, ACME, "after-broken", "after-broken@example.test");
+        deliver(ACME_USER, "INBOX", reply("after-broken@example.test", "<after-broken@example.test>"));
+        assertThat(awaitEngaged(kafka, next, EngagementKind.REPLIED)).hasSize(1);
+        assertThat(count("unreadable")).isEqualTo(unreadableBefore + 1);
+    }
+
+    @Test
     void twoTenantsWithAMailboxEachNeverCross(TestKafka kafka) throws Exception {
         // both tenants drafted to the same person
         DueTask acmeTask = draft(kafka, ACME, "cross-acme", "shared@example.test");

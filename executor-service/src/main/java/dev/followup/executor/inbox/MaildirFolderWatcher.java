@@ -49,8 +49,8 @@ final class MaildirFolderWatcher extends FolderWatcher {
             // committed before a crash, perhaps not yet moved
             Set<String> committed = new HashSet<>(Arrays.asList(stored.split("\n")));
             for (Path p : pending()) {
-                if (committed.contains(p.getFileName().toString())) {
-                    markSeen(p);
+                if (committed.contains(p.getFileName().toString()) && !markSeen(p)) {
+                    throw new IllegalStateException("handled messages cannot be moved to cur/");
                 }
             }
         }
@@ -70,8 +70,14 @@ final class MaildirFolderWatcher extends FolderWatcher {
                 names.add(p.getFileName().toString());
             }
             handle(publisher, incoming, String.join("\n", names));
+            boolean moved = true;
             for (Path p : batch) {
-                markSeen(p);
+                moved &= markSeen(p);
+            }
+            if (!moved) {
+                // handling them again and again would only repeat their records: start over after a backoff (the
+                // position names them, so the restart only moves them)
+                throw new IllegalStateException("handled messages cannot be moved to cur/");
             }
         }
     }
@@ -114,15 +120,18 @@ final class MaildirFolderWatcher extends FolderWatcher {
         return name.substring(0, info + 3) + new String(sorted);
     }
 
-    private void markSeen(Path p) {
+    /** Moves a handled message to {@code cur/} flagged seen; false when it cannot be moved. */
+    private boolean markSeen(Path p) {
         try {
             Files.move(p, dir.resolve("cur").resolve(seenName(p.getFileName().toString())),
                     StandardCopyOption.ATOMIC_MOVE);
+            return true;
         } catch (NoSuchFileException e) {
-            // moved by a mail client meanwhile
+            return true; // moved by a mail client meanwhile
         } catch (IOException e) {
             log.atWarn().setMessage("inbox.maildir-move-failed").addKeyValue("folder", key)
                     .addKeyValue("error", e.getClass().getSimpleName()).log();
+            return false;
         }
     }
 

@@ -260,3 +260,26 @@ FOLLOWUP_WEBHOOKS_ALLOWEDTARGETS: {{ .Values.webhooks.allowedTargets | join "," 
 {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/* The unsubscribe links' key, from the chart's generated Secret or unsubscribe.existingSecret (ingest and executor;
+     previous secrets, for a rotation, only from an existing Secret and only where ingest verifies). */}}
+{{- define "followup.unsubscribeSecretEnv" -}}
+{{- $name := .ctx.Values.unsubscribe.existingSecret | default (printf "%s-unsubscribe" (include "followup.fullname" .ctx)) }}
+- name: FOLLOWUP_UNSUBSCRIBE_SECRET
+  valueFrom:
+    secretKeyRef: {name: {{ $name | quote }}, key: "unsubscribe-secret"}
+{{- if and .verifies .ctx.Values.unsubscribe.existingSecret }}
+- name: FOLLOWUP_UNSUBSCRIBE_PREVIOUSSECRETS
+  valueFrom:
+    secretKeyRef: {name: {{ $name | quote }}, key: "unsubscribe-previous-secrets", optional: true}
+{{- end }}
+{{- end -}}
+
+{{/* Where recipients reach ingest: unsubscribe.baseUrl, else the ingest ingress's host, else nothing (no links). */}}
+{{- define "followup.unsubscribeBaseUrl" -}}
+{{- if .Values.unsubscribe.baseUrl }}
+{{- .Values.unsubscribe.baseUrl }}
+{{- else if and .Values.ingest.enabled .Values.ingest.ingress.enabled }}
+{{- printf "%s://%s" (ternary "https" "http" (ne .Values.ingest.ingress.tlsSecret "")) .Values.ingest.ingress.host }}
+{{- end }}
+{{- end -}}

@@ -193,6 +193,8 @@ class EmailDraftsIntegrationTest {
             String message = Files.readString(all.get(0), StandardCharsets.UTF_8);
             assertThat(message).contains("X-Followup-Task-Id: maildir-task-1", "Subject: Following up on your interest, Ada",
                     "Hi Ada,");
+            // no followup.unsubscribe.secret nor base-url here: no links rather than links nobody can verify
+            assertThat(message).doesNotContain("List-Unsubscribe", "unsubscribe");
         }
     }
 

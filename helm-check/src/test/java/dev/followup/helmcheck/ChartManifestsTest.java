@@ -255,7 +255,8 @@ class ChartManifestsTest {
         Pattern secretName = Pattern.compile("(?i).*(PASSWORD|SECRETS?_|JAAS|SHA256|TOKEN|CREDENTIAL).*");
         Set<String> rendered = new HashSet<>(m.all(Secret.class).stream().map(s -> s.getMetadata().getName()).toList());
         Set<String> existing = Set.of("kafka-credentials", "followup-api-keys", "followup-executor-secrets",
-                "globex-followup", "kafka-credentials-executor", "followup-scheduler-internal");
+                "globex-followup", "kafka-credentials-executor", "followup-scheduler-internal",
+                "followup-unsubscribe");
 
         for (ConfigMap cm : m.all(ConfigMap.class)) {
             // grants name tenants per secret reference (FOLLOWUP_GRANTS_WEBHOOKSECRETS_<REF>=acme,globex), no secret

@@ -44,8 +44,9 @@ class ValuesSetsTest {
         assertThat(m.all(HorizontalPodAutoscaler.class)).isEmpty();
         assertThat(m.all(ServiceMonitor.class)).isEmpty();
         assertThat(m.all(NetworkPolicy.class)).isEmpty();
-        assertThat(m.all(Secret.class)).as("no credentials configured: only the scheduler pods' own signing key")
-                .extracting(s -> s.getMetadata().getName()).containsExactly(PREFIX + "scheduler-internal");
+        assertThat(m.all(Secret.class)).as("no credentials configured: only the keys the chart generates")
+                .extracting(s -> s.getMetadata().getName())
+                .containsExactlyInAnyOrder(PREFIX + "scheduler-internal", PREFIX + "unsubscribe");
         Container scheduler = m.get(StatefulSet.class, PREFIX + "scheduler").getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(scheduler.getEnv()).as("forwarded queries are signed with the pods' shared key")
                 .anySatisfy(e -> {
@@ -59,6 +60,63 @@ class ValuesSetsTest {
         assertThat(m.get(ConfigMap.class, PREFIX + "common").getData())
                 .containsEntry("SPRING_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
                 .containsEntry("MANAGEMENT_SERVER_PORT", "9090");
+    }
+
+    /**
+     * Ingest and every executor get the same generated unsubscribe key, by reference; generated once at install, so
+     * links in mail already sent keep working after upgrades. Without an ingress or a base URL the executor has no
+     * base URL (drafts without links, as the executor logs), rather than a guessed one.
+     */
+    @Test
+    void ingestAndTheExecutorsShareTheGeneratedUnsubscribeKey() {
+        KubernetesManifests m = RenderedChart.DEFAULTS.manifests();
+
+        Secret generated = m.get(Secret.class, PREFIX + "unsubscribe");
+        assertThat(decoded(generated).get("unsubscribe-secret")).hasSize(48);
+        assertThat(generated.getMetadata().getAnnotations()).as("generated once, at install: upgrades keep the key")
+                .containsEntry("followup.dev/helm-hook", "pre-install");
+        for (String workload : List.of("ingest", "executor-email", "executor-sms", "executor-call")) {
+            Container c = m.get(Deployment.class, PREFIX + workload).getSpec().getTemplate().getSpec().getContainers().get(0);
+            assertThat(c.getEnv()).as(workload).anySatisfy(e -> {
+                assertThat(e.getName()).isEqualTo("FOLLOWUP_UNSUBSCRIBE_SECRET");
+                assertThat(e.getValue()).isNull();
+                assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo(PREFIX + "unsubscribe");
+                assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("unsubscribe-secret");
+            });
+            assertThat(m.environment(c)).as(workload).doesNotContainKey("FOLLOWUP_UNSUBSCRIBE_BASEURL");
+        }
+        assertThat(m.get(ConfigMap.class, PREFIX + "ingest").getData())
+                .containsEntry("FOLLOWUP_UNSUBSCRIBE_RATELIMIT_ENABLED", "true")
+                .containsEntry("FOLLOWUP_UNSUBSCRIBE_RATELIMIT_REQUESTSPERSECOND", "1")
+                .containsEntry("FOLLOWUP_UNSUBSCRIBE_RATELIMIT_BURST", "10");
+    }
+
+    /** An existing Secret replaces the generated one, with previous keys for a rotation; the ingress gives the base. */
+    @Test
+    void anExistingUnsubscribeSecretAndTheIngressHostAreUsed() {
+        KubernetesManifests m = RenderedChart.FULL.manifests();
+
+        assertThat(m.all(Secret.class)).extracting(s -> s.getMetadata().getName()).doesNotContain(PREFIX + "unsubscribe");
+        Container ingest = m.get(Deployment.class, PREFIX + "ingest").getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(ingest.getEnv())
+                .anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("FOLLOWUP_UNSUBSCRIBE_SECRET");
+                    assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("followup-unsubscribe");
+                })
+                .anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("FOLLOWUP_UNSUBSCRIBE_PREVIOUSSECRETS");
+                    assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("unsubscribe-previous-secrets");
+                    assertThat(e.getValueFrom().getSecretKeyRef().getOptional()).isTrue();
+                });
+        Container email = m.get(Deployment.class, PREFIX + "executor-email").getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+        assertThat(email.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("FOLLOWUP_UNSUBSCRIBE_SECRET");
+            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("followup-unsubscribe");
+        }).noneSatisfy(e -> assertThat(e.getName()).isEqualTo("FOLLOWUP_UNSUBSCRIBE_PREVIOUSSECRETS"));
+        assertThat(m.environment(email)).containsEntry("FOLLOWUP_UNSUBSCRIBE_BASEURL", "https://followup.example.com");
+        assertThat(m.get(ConfigMap.class, PREFIX + "ingest").getData())
+                .containsEntry("FOLLOWUP_UNSUBSCRIBE_RATELIMIT_REQUESTSPERSECOND", "0.5");
     }
 
     @Test

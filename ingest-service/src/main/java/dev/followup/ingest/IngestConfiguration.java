@@ -2,6 +2,7 @@ package dev.followup.ingest;
 
 import dev.followup.events.TenantGrants;
 import dev.followup.events.Topics;
+import dev.followup.events.UnsubscribeTokens;
 import dev.followup.events.WebhookTargets;
 import dev.followup.events.v1.SequenceDefinition;
 import dev.followup.events.v1.TenantSettings;
@@ -9,11 +10,13 @@ import dev.followup.events.view.CompactedTopicView;
 import dev.followup.ingest.config.AuthProperties;
 import dev.followup.ingest.config.GrantProperties;
 import dev.followup.ingest.config.IngestProperties;
+import dev.followup.ingest.config.UnsubscribeProperties;
 import dev.followup.ingest.config.WebhookProperties;
 import dev.followup.ingest.problem.ProblemWriter;
 import dev.followup.ingest.publish.BrokerHealthIndicator;
 import dev.followup.ingest.publish.EventPublisher;
 import dev.followup.ingest.publish.IdempotencyCache;
+import dev.followup.ingest.ratelimit.ClientAddressRateLimit;
 import dev.followup.ingest.ratelimit.TenantRateLimit;
 import dev.followup.ingest.web.BodySizeLimitFilter;
 import dev.followup.ingest.web.ContractRecords;
@@ -44,7 +47,7 @@ import tools.jackson.databind.type.LogicalType;
 /** Wiring of the ingest service: publisher, views, request pipeline, limits. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({IngestProperties.class, AuthProperties.class, WebhookProperties.class,
-        GrantProperties.class})
+        GrantProperties.class, UnsubscribeProperties.class})
 public class IngestConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(IngestConfiguration.class);
@@ -165,13 +168,16 @@ public class IngestConfiguration {
         return registration;
     }
 
+    /** Per tenant on the API; per client address on the unsubscribe links, which carry no credential. */
     @Bean
-    WebMvcConfigurer tenantRateLimit(IngestProperties properties) {
+    WebMvcConfigurer rateLimits(IngestProperties properties, UnsubscribeProperties unsubscribe) {
         TenantRateLimit limit = new TenantRateLimit(properties.rateLimit());
+        ClientAddressRateLimit perAddress = new ClientAddressRateLimit(unsubscribe.rateLimit());
         return new WebMvcConfigurer() {
             @Override
             public void addInterceptors(InterceptorRegistry registry) {
                 registry.addInterceptor(limit).addPathPatterns("/v1/**");
+                registry.addInterceptor(perAddress).addPathPatterns(UnsubscribeTokens.PATH + "**");
             }
         };
     }

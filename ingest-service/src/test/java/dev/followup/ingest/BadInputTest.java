@@ -169,6 +169,12 @@ class BadInputTest {
                 settings("settings maxTasksPerDay a fraction", "{\"maxTasksPerDay\":1.5}", "maxTasksPerDay"),
                 settings("settings threshold 2", "{\"leadScoreThreshold\":2}", "leadScoreThreshold"),
                 settings("settings draftOnly a string", "{\"draftOnly\":\"no\"}", "draftOnly"),
+                settings("settings outOfOfficePause in words", "{\"outOfOfficePause\":\"a week\"}", "outOfOfficePause"),
+                settings("settings outOfOfficePause below 1h", "{\"outOfOfficePause\":\"30m\"}", "outOfOfficePause"),
+                settings("settings outOfOfficePause above 90d", "{\"outOfOfficePause\":\"91d\"}", "outOfOfficePause"),
+                settings("settings outOfOfficePause negative", "{\"outOfOfficePause\":\"-1d\"}", "outOfOfficePause"),
+                settings("settings outOfOfficePause a number", "{\"outOfOfficePause\":7}", "outOfOfficePause"),
+                settings("settings unsubscribeLine a string", "{\"unsubscribeLine\":\"off\"}", "unsubscribeLine"),
                 // sequences
                 sequence("sequence without steps", "{\"name\":\"W\",\"steps\":[]}", "steps"),
                 sequence("sequence step of unknown type", "{\"name\":\"W\",\"steps\":[{\"type\":\"FAX\",\"delay\":\"0m\"}]}", "steps[0].type"),
@@ -246,6 +252,17 @@ class BadInputTest {
         assertThat(error.get("field").asString()).isEqualTo("steps[0].repeat.cron");
         assertThat(error.get("value").asString()).isEqualTo("*/10 * * * * *");
         assertThat(error.get("message").asString()).contains("10s").contains("minimum interval 1m");
+    }
+
+    @Test
+    void anOutOfOfficePauseOutOfRangeNamesTheFieldTheValueAndTheRange() {
+        Response r = new IngestClient(port).json("PUT", "/v1/settings", IngestClient.ACME_KEY,
+                "{\"outOfOfficePause\":\"120d\"}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        JsonNode error = r.json().get("errors").get(0);
+        assertThat(error.get("field").asString()).isEqualTo("outOfOfficePause");
+        assertThat(error.get("value").asString()).isEqualTo("120d");
+        assertThat(error.get("message").asString()).isEqualTo("must be between 1h and 90d");
     }
 
     @Test

@@ -248,6 +248,30 @@ class EndpointRecordsTest {
         assertThat(s.getBookingFollowUps()).isEqualTo(defaults.getBookingFollowUps());
         assertThat(s.getMaxTasksPerDay()).isEqualTo(defaults.getMaxTasksPerDay());
         assertThat(s.getFailureAlertThreshold()).isEqualTo(defaults.getFailureAlertThreshold());
+        assertThat(s.getOutOfOfficePause()).isEqualTo("7d");
+        assertThat(s.getUnsubscribeLine()).isTrue();
+    }
+
+    @Test
+    void outOfOfficePauseAndUnsubscribeLineAreStoredAndReadBack() {
+        JsonNode defaults = api.get("/v1/settings", IngestClient.GLOBEX_KEY).json();
+        assertThat(defaults.get("outOfOfficePause").asString()).isEqualTo("7d");
+        assertThat(defaults.get("unsubscribeLine").asBoolean()).isTrue();
+
+        Response r = api.json("PUT", "/v1/settings", IngestClient.GLOBEX_KEY,
+                "{\"outOfOfficePause\":\"3d\",\"unsubscribeLine\":false}");
+        TenantSettings s = landed(r, Topics.TENANT_SETTINGS, TenantSettings.class).value();
+        assertThat(s.getOutOfOfficePause()).isEqualTo("3d");
+        assertThat(s.getUnsubscribeLine()).isFalse();
+        JsonNode stored = api.get("/v1/settings", IngestClient.GLOBEX_KEY).json();
+        assertThat(stored.get("outOfOfficePause").asString()).isEqualTo("3d");
+        assertThat(stored.get("unsubscribeLine").asBoolean()).isFalse();
+        // the bounds themselves are accepted, ISO-8601 too
+        for (String pause : List.of("1h", "90d", "PT36H")) {
+            Response edge = api.json("PUT", "/v1/settings", IngestClient.GLOBEX_KEY, "{\"outOfOfficePause\":\"" + pause + "\"}");
+            assertThat(landed(edge, Topics.TENANT_SETTINGS, TenantSettings.class).value().getOutOfOfficePause())
+                    .isEqualTo(pause);
+        }
     }
 
     /** The local profile allows loopback (127.0.0.0/8, ::1/128, localhost), so local webhook receivers work. */

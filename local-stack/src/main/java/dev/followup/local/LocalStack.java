@@ -292,7 +292,11 @@ final class LocalStack {
                 "--spring.kafka.bootstrap-servers=" + settings.bootstrap()));
         switch (s) {
             case "scheduler" -> args.add("--followup.scheduler.state-dir=" + settings.var().resolve("scheduler-state"));
-            case "executor" -> args.add("--followup.executor.data-dir=" + settings.var());
+            case "executor" -> {
+                args.add("--followup.executor.data-dir=" + settings.var());
+                // the drafts' List-Unsubscribe links point at this stack's ingest, whatever port it listens on
+                args.add("--followup.unsubscribe.base-url=" + settings.url("ingest"));
+            }
             default -> {
             }
         }

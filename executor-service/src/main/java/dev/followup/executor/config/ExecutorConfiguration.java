@@ -1,6 +1,8 @@
 package dev.followup.executor.config;
 
 import dev.followup.events.TenantGrants;
+import dev.followup.events.UnsubscribeTokens;
+import dev.followup.events.v1.Channel;
 import dev.followup.executor.consume.ChannelListeners;
 import dev.followup.executor.consume.ChannelListeners.ChannelSetup;
 import dev.followup.executor.consume.ChannelWorkers;
@@ -13,6 +15,7 @@ import dev.followup.executor.consume.TaskHandler;
 import dev.followup.executor.consume.TaskOutcomes;
 import dev.followup.executor.consume.TenantSettingsView;
 import dev.followup.executor.content.DraftRenderer;
+import dev.followup.executor.content.UnsubscribeLinks;
 import dev.followup.executor.inbox.InboxProperties;
 import dev.followup.executor.inbox.InboxTopics;
 import dev.followup.executor.policy.RetryPolicy;
@@ -48,7 +51,7 @@ import org.springframework.kafka.core.ProducerFactory;
 /** Wiring: providers, the tenant-settings view, the per-channel listeners and their retry topics, health. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({ExecutorProperties.class, GrantProperties.class, WebhookTargetProperties.class,
-        InboxProperties.class})
+        InboxProperties.class, UnsubscribeProperties.class})
 public class ExecutorConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ExecutorConfiguration.class);
@@ -112,9 +115,26 @@ public class ExecutorConfiguration {
         return new DraftRenderer(props.templatesDir(), props.templateCacheSize());
     }
 
+    /**
+     * The {@code List-Unsubscribe} links of email drafts. Without a secret or a base URL the executor still drafts,
+     * without links (a draft is reviewed by a person before it is sent), and says so once at startup.
+     */
+    @Bean
+    UnsubscribeLinks unsubscribeLinks(UnsubscribeProperties unsubscribe, ExecutorProperties props, MeterRegistry meters) {
+        String missing = unsubscribe.missing();
+        UnsubscribeLinks links = missing == null ? new UnsubscribeLinks(
+                new UnsubscribeTokens(unsubscribe.secret(), List.of()), unsubscribe.baseUrl()) : UnsubscribeLinks.disabled();
+        if (missing != null && props.channels().contains(Channel.EMAIL)) {
+            log.atWarn().setMessage("unsubscribe.disabled").addKeyValue("missing", missing)
+                    .addKeyValue("detail", "email drafts carry no List-Unsubscribe header and no unsubscribe line").log();
+        }
+        meters.gauge("followup.executor.unsubscribe.enabled", links, l -> l.enabled() ? 1 : 0);
+        return links;
+    }
+
     @Bean
     TaskDrafting taskDrafting(ExecutorProperties props, LeadSuppressions suppressions, TenantSettingsView settings,
-            DraftRenderer renderer,
+            DraftRenderer renderer, UnsubscribeLinks unsubscribe,
             WebhookSecrets secrets, GrantProperties grants, WebhookDraftPoster webhooks, Clock clock, MeterRegistry meters) {
         if (props.noopProvider()) {
             // benchmarks: every provider name the drafting picks resolves to the no-op provider
@@ -131,7 +151,7 @@ public class ExecutorConfiguration {
                 "webhook", webhooks,
                 "outbox", new OutboxWriter(props.dataDir().resolve("outbox"), secrets, props.outboxSecretRef(), clock,
                         props.outbox().maxFileSize().toBytes()));
-        return new TaskDrafting(suppressions, settings, renderer, providers, meters);
+        return new TaskDrafting(suppressions, settings, renderer, providers, meters, unsubscribe);
     }
 
     @Bean

@@ -8,6 +8,7 @@ import dev.followup.events.v1.TenantSettings;
 import dev.followup.executor.content.DraftRenderer;
 import dev.followup.executor.content.RenderedDraft;
 import dev.followup.executor.content.TemplateFailure;
+import dev.followup.executor.content.UnsubscribeLinks;
 import dev.followup.executor.policy.DeliveryDecision;
 import dev.followup.executor.provider.DraftProvider;
 import dev.followup.executor.provider.DraftProvider.DraftResult;
@@ -36,15 +37,26 @@ public final class TaskDrafting {
     private final DraftRenderer renderer;
     private final Map<String, DraftProvider> providers;
     private final MeterRegistry meters;
+    private final UnsubscribeLinks unsubscribe;
 
-    /** @param providers by name: {@code imap}, {@code maildir}, {@code webhook}, {@code outbox} */
+    /** Without unsubscribe links. */
     public TaskDrafting(LeadSuppressions suppressions, TenantSettingsView settings, DraftRenderer renderer,
             Map<String, DraftProvider> providers, MeterRegistry meters) {
+        this(suppressions, settings, renderer, providers, meters, UnsubscribeLinks.disabled());
+    }
+
+    /**
+     * @param providers   by name: {@code imap}, {@code maildir}, {@code webhook}, {@code outbox}
+     * @param unsubscribe the {@code List-Unsubscribe} link (and body line) of email drafts
+     */
+    public TaskDrafting(LeadSuppressions suppressions, TenantSettingsView settings, DraftRenderer renderer,
+            Map<String, DraftProvider> providers, MeterRegistry meters, UnsubscribeLinks unsubscribe) {
         this.suppressions = suppressions;
         this.settings = settings;
         this.renderer = renderer;
         this.providers = providers;
         this.meters = meters;
+        this.unsubscribe = unsubscribe;
     }
 
     DraftOutcome draft(DueTask task) {
@@ -72,6 +84,9 @@ public final class TaskDrafting {
         String result = "error";
         try {
             RenderedDraft content = renderer.render(task, tenant.getTimezone());
+            if (task.getChannel() == Channel.EMAIL) {
+                content = unsubscribe.addTo(task, content, tenant.getUnsubscribeLine());
+            }
             DraftResult draft = provider.draft(task, content, channel);
             result = "drafted";
             if (suppressions.of(task.getTenantId(), task.getLeadId()).orElse(null) == LeadSuppressions.Reason.ERASED) {

@@ -18,6 +18,9 @@ final class EmailMessages {
     static final String TASK_ID_HEADER = "X-Followup-Task-Id";
     /** Finds a lead's drafts when it is erased. */
     static final String LEAD_ID_HEADER = "X-Followup-Lead-Id";
+    /** RFC 2369 and RFC 8058: the link, and that a POST to it unsubscribes in one click. */
+    static final String LIST_UNSUBSCRIBE_HEADER = "List-Unsubscribe";
+    static final String LIST_UNSUBSCRIBE_POST_HEADER = "List-Unsubscribe-Post";
 
     private static final Session SESSION = Session.getInstance(new Properties());
 
@@ -50,6 +53,10 @@ final class EmailMessages {
             message.setSentDate(Date.from(now));
             message.setHeader(TASK_ID_HEADER, task.getTaskId());
             message.setHeader(LEAD_ID_HEADER, task.getLeadId());
+            if (content.unsubscribeUrl() != null) {
+                message.setHeader(LIST_UNSUBSCRIBE_HEADER, "<" + content.unsubscribeUrl() + ">");
+                message.setHeader(LIST_UNSUBSCRIBE_POST_HEADER, "List-Unsubscribe=One-Click");
+            }
             message.setFlag(Flags.Flag.DRAFT, true);
             message.saveChanges();
             return message;

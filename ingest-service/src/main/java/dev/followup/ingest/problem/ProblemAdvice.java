@@ -66,7 +66,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
                 .header(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()))
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(Problems.rateLimited(e.retryAfterSeconds()));
+                .body(Problems.rateLimited(e.retryAfterSeconds(), e.limited()));
     }
 
     @ExceptionHandler(BrokerUnavailableException.class)

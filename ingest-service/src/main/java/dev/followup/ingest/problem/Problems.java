@@ -46,8 +46,13 @@ public final class Problems {
     }
 
     public static ProblemDetail rateLimited(long retryAfterSeconds) {
+        return rateLimited(retryAfterSeconds, "The tenant's ingest rate");
+    }
+
+    /** @param limited what is over its rate, e.g. "The tenant's ingest rate" */
+    public static ProblemDetail rateLimited(long retryAfterSeconds, String limited) {
         return of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests",
-                "The tenant's ingest rate is exceeded; retry after " + retryAfterSeconds + " s");
+                limited + " is exceeded; retry after " + retryAfterSeconds + " s");
     }
 
     public static ProblemDetail unavailable(long retryAfterSeconds) {

@@ -1,5 +1,6 @@
 package dev.followup.ingest.security;
 
+import dev.followup.events.UnsubscribeTokens;
 import dev.followup.ingest.config.AuthProperties;
 import dev.followup.ingest.problem.ProblemWriter;
 import dev.followup.ingest.problem.Problems;
@@ -10,6 +11,7 @@ import java.security.interfaces.RSAPublicKey;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.converter.RsaKeyConverters;
@@ -23,8 +25,10 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
 /**
- * Who may call what: actuator {@code health} and {@code info} are open; everything else (the API, metrics, the
- * OpenAPI description) needs {@code Authorization: Bearer <api key | JWT>}. Stateless, no sessions, no CSRF (no
+ * Who may call what: actuator {@code health} and {@code info} are open, and so are GET and POST of the unsubscribe
+ * links ({@code /v1/unsubscribe/{token}}: the signed token is their credential, and the people who click them have
+ * no API key); everything else (the API, metrics, the OpenAPI description) needs
+ * {@code Authorization: Bearer <api key | JWT>}. Stateless, no sessions, no CSRF (no
  * cookies are ever accepted). Failures are problem+json 401/403.
  */
 @Configuration(proxyBeanMethods = false)
@@ -57,6 +61,8 @@ public class SecurityConfiguration {
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .requestMatchers(scrapeOnManagementPort).permitAll()
+                        .requestMatchers(HttpMethod.GET, UnsubscribeTokens.PATH + "*").permitAll()
+                        .requestMatchers(HttpMethod.POST, UnsubscribeTokens.PATH + "*").permitAll()
                         .anyRequest().hasRole("TENANT"))
                 .oauth2ResourceServer(o -> o
                         .authenticationManagerResolver(request -> authentication)

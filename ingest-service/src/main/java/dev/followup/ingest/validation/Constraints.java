@@ -80,16 +80,24 @@ public final class Constraints {
     public @interface DurationValue {
         String message() default "must be a duration: a whole number and a unit s, m, h or d (e.g. 30m, 2h, 1d), or ISO-8601 such as PT30M";
         boolean allowNegative() default false;
+        /** The shortest accepted duration in the contract's text form ({@code 1h}); empty: no lower bound. */
+        String min() default "";
+        /** The longest accepted duration ({@code 90d}); empty: 10 years. */
+        String max() default "";
         Class<?>[] groups() default {};
         Class<? extends Payload>[] payload() default {};
     }
 
     public static final class DurationValidator implements ConstraintValidator<DurationValue, String> {
         private boolean allowNegative;
+        private String min;
+        private String max;
 
         @Override
         public void initialize(DurationValue annotation) {
             allowNegative = annotation.allowNegative();
+            min = annotation.min();
+            max = annotation.max();
         }
 
         @Override
@@ -109,6 +117,13 @@ public final class Constraints {
             if (d.abs().compareTo(Duration.ofDays(3650)) > 0) {
                 context.disableDefaultConstraintViolation();
                 context.buildConstraintViolationWithTemplate("must be at most 10 years").addConstraintViolation();
+                return false;
+            }
+            if (!min.isEmpty() && d.compareTo(DurationText.parse("min", min)) < 0
+                    || !max.isEmpty() && d.compareTo(DurationText.parse("max", max)) > 0) {
+                context.disableDefaultConstraintViolation();
+                context.buildConstraintViolationWithTemplate("must be between " + (min.isEmpty() ? "0s" : min)
+                        + " and " + (max.isEmpty() ? "3650d" : max)).addConstraintViolation();
                 return false;
             }
             return true;

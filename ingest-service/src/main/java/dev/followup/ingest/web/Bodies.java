@@ -33,6 +33,9 @@ public final class Bodies {
 
     static final String CHANNEL_MESSAGE = "must be one of EMAIL, SMS, CALL";
     static final String PROBABILITY = "must be a probability between 0 and 1";
+    /** Shorter than an hour is no pause; longer than a quarter is a forgotten lead. */
+    static final String OUT_OF_OFFICE_MIN = "1h";
+    static final String OUT_OF_OFFICE_MAX = "90d";
 
     private Bodies() {
     }
@@ -136,6 +139,10 @@ public final class Bodies {
             @Min(1) @Max(100_000) Integer maxTasksPerMinute,
             @Min(1) @Max(1_000) Integer failureAlertThreshold,
             Boolean draftOnly,
+            /* how long an out-of-office auto-reply pauses the lead when it names no return date */
+            @DurationValue(min = OUT_OF_OFFICE_MIN, max = OUT_OF_OFFICE_MAX) String outOfOfficePause,
+            /* whether email drafts end with a short unsubscribe line (the List-Unsubscribe headers are always set) */
+            Boolean unsubscribeLine,
             @Size(max = 3) Map<@NotNull @OneOf(value = {"EMAIL", "SMS", "CALL"}, message = CHANNEL_MESSAGE) String,
                     @NotNull @Valid ChannelBody> channels) implements Scoped {
     }

@@ -193,6 +193,12 @@ public class ContractRecords {
         if (b.draftOnly() != null) {
             s.setDraftOnly(b.draftOnly());
         }
+        if (b.outOfOfficePause() != null) {
+            s.setOutOfOfficePause(b.outOfOfficePause().strip());
+        }
+        if (b.unsubscribeLine() != null) {
+            s.setUnsubscribeLine(b.unsubscribeLine());
+        }
         if (b.channels() != null) {
             Map<String, ChannelSettings> channels = new LinkedHashMap<>();
             b.channels().forEach((name, c) -> channels.put(name, channel(c)));
@@ -256,7 +262,7 @@ public class ContractRecords {
                 Optional.ofNullable(s.getSendWindow()).map(w -> new Bodies.SendWindowBody(w.getStart(), w.getEnd())),
                 s.getSendWindowAppliesToBookings(),
                 s.getMaxTasksPerDay(), s.getMaxTasksPerMinute(), s.getFailureAlertThreshold(), s.getDraftOnly(),
-                channels);
+                s.getOutOfOfficePause(), s.getUnsubscribeLine(), channels);
     }
 
     /** The stored sequence as the API shows it. */

@@ -32,7 +32,10 @@ class ValuesSetsTest {
             Container executor = m.get(Deployment.class, PREFIX + "executor-" + channel).getSpec().getTemplate().getSpec()
                     .getContainers().get(0);
             assertThat(m.environment(executor)).as("channels of the %s executor", channel)
-                    .containsEntry("FOLLOWUP_EXECUTOR_CHANNELS", channel.toUpperCase());
+                    .containsEntry("FOLLOWUP_EXECUTOR_CHANNELS", channel.toUpperCase())
+                    .as("the inbox watcher runs in the email executor only")
+                    .containsEntry("FOLLOWUP_EXECUTOR_INBOX_ENABLED", Boolean.toString(channel.equals("email")))
+                    .containsEntry("FOLLOWUP_EXECUTOR_INBOX_SENTFOLDER", "Sent");
         }
         assertThat(m.get(StatefulSet.class, PREFIX + "scheduler").getSpec().getReplicas()).isEqualTo(2);
         assertThat(m.all(Job.class)).hasSize(1);

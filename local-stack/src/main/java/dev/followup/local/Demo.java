@@ -1,22 +1,31 @@
 package dev.followup.local;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * {@code ./followup demo}: gives tenant {@code acme} short demo delays, feeds sample leads and a booking through
- * the public HTTP API, enrolls a lead in a 3-step cadence and has it reply half-way, then prints every receipt as it
- * arrives until Ctrl-C.
+ * the public HTTP API, enrolls a lead in a 3-step cadence and has it reply half-way (a reply file dropped into
+ * {@code var/mail/acme/INBOX/new/}, which the executor's inbox watcher reads), then prints every receipt as it arrives
+ * until Ctrl-C.
  */
 final class Demo {
 
@@ -28,14 +37,16 @@ final class Demo {
     private String console;
     private final String apiKey;
     private String cadenceLead;
+    private Path mail;
 
     private Demo(String ingest, String apiKey) {
         this.ingest = ingest;
         this.apiKey = apiKey;
     }
 
-    static void run(String bootstrap, String ingest, String scheduler, String apiKey) throws Exception {
+    static void run(String bootstrap, String ingest, String scheduler, String apiKey, Path var) throws Exception {
         Demo demo = new Demo(ingest, apiKey);
+        demo.mail = var.resolve("mail").resolve("acme");
         demo.console = scheduler + "/console/index.html";
         try (ReceiptPrinter printer = new ReceiptPrinter(bootstrap, false)) {
             Runtime.getRuntime().addShutdownHook(new Thread(printer::stop));
@@ -98,7 +109,8 @@ final class Demo {
         Thread.sleep(2000); // sequence definitions also reach the scheduler through a compacted topic
         cadenceLead = "cadence-" + run;
         step("lead " + cadenceLead + " enrolled in demo-cadence -> an email draft now, an SMS draft about 10 s after it; "
-                + "the lead replies at +" + REPLY_AFTER.toSeconds() + " s, so the call step never comes",
+                + "the lead replies by email at +" + REPLY_AFTER.toSeconds() + " s (a file in var/mail/acme/INBOX/new/), "
+                + "so the call step never comes",
                 "POST", "/v1/leads", """
                 {"leadId": "%s", "name": "Katherine Johnson", "email": "katherine@example.com", "phone": "+12025550199"}
                 """.formatted(cadenceLead));
@@ -108,13 +120,77 @@ final class Demo {
                 + console + "#journey?lead=" + booked);
     }
 
+    /**
+     * The lead answers the cadence's email: a reply file dropped into the tenant's Maildir inbox, naming the draft's
+     * {@code Message-ID} in {@code In-Reply-To}, which the executor's inbox watcher turns into
+     * {@code LeadEngaged{REPLIED}}. Without the draft (not made yet) it posts the engagement to the API instead.
+     */
     private void reply() {
         try {
-            System.out.println("-- " + cadenceLead + " replied: its cadence stops (no call draft will follow)");
+            Optional<String> messageId = draftMessageIdOf(cadenceLead);
+            if (messageId.isPresent()) {
+                Path inbox = mail.resolve("INBOX");
+                String name = System.currentTimeMillis() / 1000 + ".demo-" + cadenceLead + ".localhost";
+                Files.createDirectories(inbox.resolve("tmp"));
+                Files.createDirectories(inbox.resolve("new"));
+                Path tmp = inbox.resolve("tmp").resolve(name);
+                Files.writeString(tmp, """
+                        From: Katherine Johnson <katherine@example.com>
+                        To: followup@localhost
+                        Subject: Re: Following up
+                        Message-ID: <%s@demo.localhost>
+                        In-Reply-To: %s
+                        References: %s
+
+                        Thanks, let's talk next week!
+                        """.formatted(name, messageId.get(), messageId.get()).replace("\n", "\r\n"),
+                        StandardCharsets.UTF_8);
+                Files.move(tmp, inbox.resolve("new").resolve(name), StandardCopyOption.ATOMIC_MOVE);
+                System.out.println("-- " + cadenceLead + " replied by email (" + shown(inbox.resolve("new")) + name
+                        + "): the inbox watcher reads it and its cadence stops (no call draft will follow)");
+                return;
+            }
+            System.out.println("-- " + cadenceLead + " replied (no email draft found, so through the API): its cadence stops");
             step(null, "POST", "/v1/leads/" + cadenceLead + "/engagements", "{\"kind\": \"REPLIED\"}");
         } catch (Exception e) {
-            System.out.println("-- could not post the reply: " + e.getMessage());
+            System.out.println("-- could not deliver the reply: " + e.getMessage());
         }
+    }
+
+    /** The {@code Message-ID} of the lead's email draft in the tenant's Maildir, found by {@code X-Followup-Lead-Id}. */
+    private Optional<String> draftMessageIdOf(String lead) throws IOException {
+        for (String sub : new String[] {"new", "cur"}) {
+            Path dir = mail.resolve("Drafts").resolve(sub);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    String id = null;
+                    boolean ours = false;
+                    for (String line : Files.readAllLines(p, StandardCharsets.ISO_8859_1)) {
+                        if (line.isEmpty()) {
+                            break;
+                        }
+                        String lower = line.toLowerCase(Locale.ROOT);
+                        if (lower.startsWith("message-id:")) {
+                            id = line.substring("message-id:".length()).strip();
+                        } else if (lower.startsWith("x-followup-lead-id:")) {
+                            ours = line.substring("x-followup-lead-id:".length()).strip().equals(lead);
+                        }
+                    }
+                    if (ours && id != null) {
+                        return Optional.of(id);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String shown(Path p) {
+        Path cwd = Path.of("").toAbsolutePath();
+        return (p.startsWith(cwd) ? cwd.relativize(p) : p) + "/";
     }
 
     private void step(String description, String method, String path, String json) throws Exception {

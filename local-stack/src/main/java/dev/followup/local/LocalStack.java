@@ -99,7 +99,8 @@ final class LocalStack {
         own();
         out.println();
         try {
-            Demo.run(settings.bootstrap(), settings.url("ingest"), settings.url("scheduler"), settings.demoApiKey());
+            Demo.run(settings.bootstrap(), settings.url("ingest"), settings.url("scheduler"), settings.demoApiKey(),
+                    settings.var());
         } catch (Exception e) {
             if (!isStopping()) {
                 System.err.println("followup: the demo stopped: " + e);

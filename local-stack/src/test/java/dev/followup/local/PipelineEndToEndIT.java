@@ -175,10 +175,11 @@ class PipelineEndToEndIT {
                 .forbid("the API key of globex", "dev-globex-key").forbid("the webhook secret", WEBHOOK_SECRET)
                 .forbid("the IMAP password", MAILBOX_PASSWORD)
                 .forbid("a lead's email", "ada@example.com").forbid("a lead's email", "charles@example.com")
-                .forbid("a lead's email", "katherine@example.com").forbid("a lead's phone", "+12025550123")
+                .forbid("a lead's email", "katherine@example.com")
+                .forbid("a lead's email", "hedy@example.com").forbid("a lead's phone", "+12025550123")
                 .forbid("a lead's phone", "+12025550199").forbid("a lead's name", "Ada Lovelace")
                 .forbid("a lead's name", "Charles Babbage").forbid("a lead's name", "Grace Hopper")
-                .forbid("a lead's name", "Katherine Johnson")
+                .forbid("a lead's name", "Katherine Johnson").forbid("a lead's name", "Hedy Lamarr")
                 .findings(List.of(logs, metrics));
         assertThat(leaks).as("keys, secrets or contact data in " + logs.getParent()).isEmpty();
     }
@@ -328,6 +329,38 @@ class PipelineEndToEndIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> leadTasks(lead)
                 .matches("(?s).*\"status\":\"CANCELED\"[^}]*\"channel\":\"CALL\".*"));
         assertThat(kafka.readAll(Topics.DUE_TASKS_CALL, DueTask.class, r -> r.key().equals(TENANT + ":" + lead))).isEmpty();
+    }
+
+    @Test
+    void aReplyFileDroppedIntoTheTenantsInboxIsRepliedWithin30Seconds() throws Exception {
+        String lead = "replier-" + run;
+        assertAccepted(call("POST", "/v1/leads", """
+                {"leadId": "%s", "name": "Hedy Lamarr", "email": "hedy@example.com", "predProb": 0.93}
+                """.formatted(lead)));
+        Receipt drafted = kafka.awaitRecords(Topics.RECEIPTS, Receipt.class, r -> r.key().equals(TENANT + ":" + lead)
+                && r.value().getChannel().name().equals("EMAIL"), 1, Duration.ofSeconds(60)).get(0).value();
+        assertThat(drafted.getProvider()).isEqualTo("maildir");
+
+        Path inbox = var.resolve("mail/" + TENANT + "/INBOX");
+        Files.createDirectories(inbox.resolve("tmp"));
+        Files.createDirectories(inbox.resolve("new"));
+        String name = Instant.now().getEpochSecond() + ".e2e-" + run + ".localhost";
+        Path tmp = inbox.resolve("tmp").resolve(name);
+        Files.writeString(tmp, """
+                From: Hedy Lamarr <hedy@example.com>
+                Subject: Re: your message
+                Message-ID: <%s@e2e.test>
+                In-Reply-To: <%s.%s@followup>
+
+                Happy to talk.
+                """.formatted(name, drafted.getTaskId(), TENANT).replace("\n", "\r\n"), StandardCharsets.UTF_8);
+        Files.move(tmp, inbox.resolve("new").resolve(name));
+
+        List<ConsumerRecord<String, LeadEvent>> replied = kafka.awaitRecords(Topics.LEAD_EVENTS, LeadEvent.class,
+                r -> r.key().equals(TENANT + ":" + lead) && r.value().getPayload() instanceof LeadEngaged e
+                        && e.getKind() == EngagementKind.REPLIED, 1, Duration.ofSeconds(30));
+        assertThat(replied).hasSize(1);
+        assertThat(replied.get(0).value().getLeadId()).isEqualTo(lead);
     }
 
     /**

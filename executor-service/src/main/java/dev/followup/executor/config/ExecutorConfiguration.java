@@ -16,6 +16,8 @@ import dev.followup.executor.consume.TaskOutcomes;
 import dev.followup.executor.consume.TenantSettingsView;
 import dev.followup.executor.content.DraftRenderer;
 import dev.followup.executor.content.UnsubscribeLinks;
+import dev.followup.executor.inbox.InboxProperties;
+import dev.followup.executor.inbox.InboxTopics;
 import dev.followup.executor.policy.RetryPolicy;
 import dev.followup.executor.provider.DraftProvider;
 import dev.followup.executor.provider.ImapDraftWriter;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -48,7 +51,7 @@ import org.springframework.kafka.core.ProducerFactory;
 /** Wiring: providers, the tenant-settings view, the per-channel listeners and their retry topics, health. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({ExecutorProperties.class, GrantProperties.class, WebhookTargetProperties.class,
-        UnsubscribeProperties.class})
+        InboxProperties.class, UnsubscribeProperties.class})
 public class ExecutorConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ExecutorConfiguration.class);
@@ -162,6 +165,21 @@ public class ExecutorConfiguration {
         return new KafkaAdmin.NewTopics(props.channels().stream()
                 .map(c -> TopicBuilder.name(RetryTaskHandler.retryTopicOf(c)).partitions(props.retryTopicPartitions()).build())
                 .toArray(NewTopic[]::new));
+    }
+
+    /**
+     * The inbox watcher's topics (operational): its positions, and the index of email drafts that every instance
+     * drafting email writes (kept for the draft horizon).
+     */
+    @Bean
+    KafkaAdmin.NewTopics inboxTopics(InboxProperties inbox) {
+        return new KafkaAdmin.NewTopics(
+                TopicBuilder.name(InboxTopics.POSITIONS).partitions(inbox.positionsPartitions()).compact().build(),
+                TopicBuilder.name(InboxTopics.DRAFTS).partitions(inbox.draftsPartitions())
+                        .config(TopicConfig.CLEANUP_POLICY_CONFIG,
+                                TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE)
+                        .config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(inbox.draftHorizon().toMillis()))
+                        .build());
     }
 
     @Bean

@@ -15,6 +15,7 @@ import dev.followup.events.v1.ChannelSettings;
 import dev.followup.events.v1.DueTask;
 import dev.followup.events.v1.Receipt;
 import dev.followup.events.v1.ReceiptStatus;
+import dev.followup.executor.inbox.DraftIndex;
 import dev.followup.executor.policy.RetryPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +92,16 @@ public final class TaskOutcomes {
                 line = line.addKeyValue("error", t.error());
             }
             line.log();
-            return List.of(receipt(task, attempt, t.status(), t.provider(), t.providerRef(), t.link(), t.error()));
+            ProducerRecord<String, byte[]> receipt = receipt(task, attempt, t.status(), t.provider(), t.providerRef(),
+                    t.link(), t.error());
+            if (channel == Channel.EMAIL && t.status() == ReceiptStatus.DRAFTED
+                    && ("imap".equals(t.provider()) || "maildir".equals(t.provider()))) {
+                // the inbox watcher recognises replies, bounces and sent drafts by these (same transaction)
+                List<ProducerRecord<String, byte[]>> records = new java.util.ArrayList<>(DraftIndex.entriesOf(task, attempt));
+                records.add(receipt);
+                return records;
+            }
+            return List.of(receipt);
         }
         return retryOrDead(record, task, attempt, firstAttempt, (DraftOutcome.Retriable) outcome);
     }

@@ -174,7 +174,8 @@ public final class ImapDraftWriter implements DraftProvider {
         return new DraftResult(Long.toString(uid), link);
     }
 
-    private static Properties sessionProperties(ImapMailbox mailbox) {
+    /** The Jakarta Mail session settings of the mailbox: timeouts, TLS, XOAUTH2 (shared with the inbox watcher). */
+    public static Properties sessionProperties(ImapMailbox mailbox) {
         String tls = mailbox.tls() == null ? "ssl" : mailbox.tls().toLowerCase(Locale.ROOT);
         String p = "ssl".equals(tls) ? "mail.imaps." : "mail.imap.";
         Properties props = new Properties();

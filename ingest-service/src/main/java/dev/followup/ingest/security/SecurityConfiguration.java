@@ -63,9 +63,6 @@ public class SecurityConfiguration {
                         .requestMatchers(scrapeOnManagementPort).permitAll()
                         .requestMatchers(HttpMethod.GET, UnsubscribeTokens.PATH + "*").permitAll()
                         .requestMatchers(HttpMethod.POST, UnsubscribeTokens.PATH + "*").permitAll()
-                        // the API's description is public (docs/openapi/ingest.yaml); the API is not
-                        .requestMatchers("/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/**", "/swagger-ui.html",
-                                "/swagger-ui/**").permitAll()
                         .anyRequest().hasRole("TENANT"))
                 .oauth2ResourceServer(o -> o
                         .authenticationManagerResolver(request -> authentication)

@@ -1,18 +1,17 @@
 package dev.followup.scheduler.api;
 
 import dev.followup.events.LeadKey;
-import dev.followup.events.v1.Channel;
+import dev.followup.events.Topics;
 import dev.followup.scheduler.config.SchedulerStreams;
 import dev.followup.scheduler.policy.Enrollment;
 import dev.followup.scheduler.policy.ScheduledTask;
 import dev.followup.events.v1.TenantSettings;
 import dev.followup.scheduler.policy.LeadProfile;
-import dev.followup.scheduler.topology.DueIndexKey;
+import dev.followup.scheduler.topology.QueueSummary;
 import dev.followup.scheduler.topology.JourneyEntry;
 import dev.followup.scheduler.topology.JourneyReader;
 import dev.followup.scheduler.topology.LeadTaskIndex;
 import dev.followup.scheduler.topology.SchedulerTopology;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -30,6 +31,8 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -212,41 +215,27 @@ public class TaskQueries {
         }
     }
 
+    /**
+     * The tenant's queue summary: pending and deferred counts from the queue counters, next due time and overdue count
+     * from the head of the tenant's part of each local partition's due index ({@link QueueSummary}); the same from every
+     * other instance, added up. Nothing here grows with the number of pending tasks.
+     */
     public QueueView queue(String tenantId, boolean localOnly) {
         Instant now = clock.instant();
+        QueueSummary.Counts counts = QueueSummary.counts(store(SchedulerTopology.QUEUE_COUNTERS_STORE), tenantId);
         Map<String, Long> pending = new LinkedHashMap<>();
-        for (Channel channel : Channel.values()) {
-            pending.put(channel.name(), 0L);
-        }
+        counts.pending().forEach((channel, n) -> pending.put(channel.name(), n));
+        long deferred = counts.deferred();
         long overdue = 0;
-        long deferred = 0;
+        boolean overdueCapped = false;
         Instant next = null;
-        ReadOnlyKeyValueStore<Bytes, byte[]> index = store(SchedulerTopology.DUE_INDEX_STORE);
-        ReadOnlyKeyValueStore<String, ScheduledTask> tasks = store(SchedulerTopology.TASKS_STORE);
-        byte[] tenant = tenantId.getBytes(StandardCharsets.UTF_8);
-        try (KeyValueIterator<Bytes, byte[]> it = index.all()) {
-            while (it.hasNext()) {
-                KeyValue<Bytes, byte[]> entry = it.next();
-                if (!DueIndexKey.isOf(entry.value, tenant)) {
-                    continue;
-                }
-                DueIndexKey indexKey = DueIndexKey.parse(entry.key);
-                Instant due = Instant.ofEpochMilli(indexKey.dueMillis());
-                Boolean wasDeferred = DueIndexKey.deferredOf(entry.value);
-                if (wasDeferred == null) { // indexed by an earlier version: ask the task
-                    ScheduledTask task = tasks.get(indexKey.taskId());
-                    wasDeferred = task != null && task.wasDeferred();
-                }
-                if (wasDeferred) {
-                    deferred++;
-                }
-                pending.merge(DueIndexKey.channelOf(entry.value).name(), 1L, Long::sum);
-                if (!due.isAfter(now)) {
-                    overdue++;
-                }
-                if (next == null || due.isBefore(next)) {
-                    next = due;
-                }
+        for (ReadOnlyKeyValueStore<Bytes, byte[]> partition
+                : this.<Bytes, byte[]>localPartitions(SchedulerTopology.TENANT_DUE_INDEX_STORE)) {
+            QueueSummary.Head head = QueueSummary.head(partition, tenantId, now.toEpochMilli());
+            overdue += head.overdue();
+            overdueCapped |= head.capped();
+            if (head.nextDueMillis() != null && (next == null || head.nextDueMillis() < next.toEpochMilli())) {
+                next = Instant.ofEpochMilli(head.nextDueMillis());
             }
         }
         if (!localOnly) {
@@ -257,6 +246,7 @@ public class TaskQueries {
                 }
                 remote.pending().forEach((channel, n) -> pending.merge(channel, n, Long::sum));
                 overdue += remote.overdue();
+                overdueCapped |= remote.overdueCapped();
                 deferred += remote.deferred();
                 if (remote.nextDueAt() != null) {
                     Instant remoteNext = Instant.parse(remote.nextDueAt());
@@ -266,7 +256,32 @@ public class TaskQueries {
                 }
             }
         }
-        return new QueueView(tenantId, pending, next == null ? null : next.toString(), overdue, now.toString(), deferred);
+        return new QueueView(tenantId, pending, next == null ? null : next.toString(), overdue, now.toString(), deferred,
+                overdueCapped);
+    }
+
+    /** One store per lead partition this instance is active for (a partitioned store, read partition by partition). */
+    private <K, V> List<ReadOnlyKeyValueStore<K, V>> localPartitions(String name) {
+        Set<Integer> partitions = new TreeSet<>();
+        for (ThreadMetadata thread : kafkaStreams().metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.activeTasks()) {
+                for (TopicPartition partition : task.topicPartitions()) {
+                    if (partition.topic().equals(Topics.LEAD_EVENTS)) {
+                        partitions.add(partition.partition());
+                    }
+                }
+            }
+        }
+        List<ReadOnlyKeyValueStore<K, V>> stores = new ArrayList<>();
+        for (int partition : partitions) {
+            try {
+                stores.add(kafkaStreams().store(StoreQueryParameters.fromNameAndType(name,
+                        QueryableStoreTypes.<K, V>keyValueStore()).withPartition(partition)));
+            } catch (InvalidStateStoreException e) {
+                throw unavailable();
+            }
+        }
+        return stores;
     }
 
     /** The active host of the lead key's partition if it is another instance; empty if it is this one. */

@@ -92,7 +92,7 @@ final class CommandHandler {
         LeadProfile profile = leads.profile(key);
         PausePolicy.pause(profile, at).ifPresentOrElse(paused -> {
             leads.putProfile(key, paused);
-            for (ScheduledTask task : book.tasksOf(key)) {
+            for (ScheduledTask task : book.openTasksOf(key)) {
                 ScheduledTask held = PausePolicy.hold(paused, task, at);
                 if (held.status() != task.status()) {
                     book.save(task, held);
@@ -107,7 +107,7 @@ final class CommandHandler {
     private void resume(LeadKey key, Instant at) {
         PausePolicy.resume(leads.profile(key)).ifPresentOrElse(resumed -> {
             leads.putProfile(key, resumed);
-            for (ScheduledTask task : book.tasksOf(key)) {
+            for (ScheduledTask task : book.openTasksOf(key)) {
                 PausePolicy.release(task, at).ifPresent(released -> book.save(task, released));
             }
             log.atInfo().setMessage("lead.resumed").addKeyValue("tenantId", key.tenantId())

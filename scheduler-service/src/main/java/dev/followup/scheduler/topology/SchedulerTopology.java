@@ -37,7 +37,9 @@ import org.apache.kafka.streams.state.Stores;
  * <ul>
  *   <li>{@value #TASKS_STORE}: task id → {@link ScheduledTask} (every status, for the query API);</li>
  *   <li>{@value #DUE_INDEX_STORE}: {@link DueIndexKey} → channel and tenant of each PENDING task;</li>
- *   <li>{@value #LEAD_TASKS_STORE}: {@code tenantId:leadId/taskId} → empty, every task of a lead (cancel-all, queries);</li>
+ *   <li>{@value #LEAD_TASKS_STORE}: {@code tenantId:leadId/taskId} → empty, every task of a lead (history, erasure);</li>
+ *   <li>{@value #LEAD_OPEN_TASKS_STORE}: the same for the lead's open tasks (cancel, pause, the open-task cap);</li>
+ *   <li>{@value #QUEUE_COUNTERS_STORE} and {@value #TENANT_DUE_INDEX_STORE}: the queue summary ({@link QueueSummary});</li>
  *   <li>{@value #LEAD_PROFILES_STORE}: {@code tenantId:leadId} → {@link LeadProfile} (contact snapshot, blocks, pause);</li>
  *   <li>{@value #ENROLLMENTS_STORE}: {@code tenantId:leadId/sequenceId} → {@link Enrollment} (the lead's latest
  *       enrollment in each sequence);</li>
@@ -77,6 +79,12 @@ public final class SchedulerTopology {
     public static final String PURGE_INDEX_STORE = "purge-index";
     /** {@code tenantId:leadId} → 8-byte purge millis of the lead's one purge-index entry; see {@link PurgeIndex}. */
     public static final String LEAD_ACTIVITY_STORE = "lead-activity";
+    /** {@code tenantId:leadId/taskId} → empty: the lead's open (PENDING, HELD, EMITTED) tasks. */
+    public static final String LEAD_OPEN_TASKS_STORE = "lead-open-tasks";
+    /** {@code tenantId/CHANNEL} → pending and deferred counts; see {@link QueueSummary}. */
+    public static final String QUEUE_COUNTERS_STORE = "queue-counters";
+    /** {@code tenantId/} + {@link DueIndexKey} → empty: the due index, tenant first; see {@link QueueSummary}. */
+    public static final String TENANT_DUE_INDEX_STORE = "tenant-due-index";
 
     static final String GATE_REQUESTS_SINK = "quota-gate-requests";
     static final String DECISIONS_SINK = "quota-decisions";
@@ -140,6 +148,13 @@ public final class SchedulerTopology {
                 Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEAD_ACTIVITY_STORE),
                 Serdes.String(), Serdes.ByteArray()), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEAD_OPEN_TASKS_STORE),
+                Serdes.String(), Serdes.ByteArray()), PROCESSOR);
+        // cached: a tenant's counters change with every task, the changelog gets their value once per commit
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_COUNTERS_STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_DUE_INDEX_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
 
         for (Channel channel : Channel.values()) {
             topology.addSink(dueTaskSink(channel), Topics.dueTasks(channel), new StringSerializer(),

@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A partition's tasks and their indexes, which change together: the {@value SchedulerTopology#TASKS_STORE} store, the
  * {@value SchedulerTopology#DUE_INDEX_STORE} (every PENDING task by due time), the
- * {@value SchedulerTopology#LEAD_TASKS_STORE} index (every task of a lead), the journey entry of each change and, when
- * a task becomes terminal, its entry in the {@link PurgeIndex}. The firing scan of the due index starts where the last
- * one stopped.
+ * {@value SchedulerTopology#LEAD_TASKS_STORE} index (every task of a lead), the
+ * {@value SchedulerTopology#LEAD_OPEN_TASKS_STORE} index (a lead's PENDING, HELD and EMITTED tasks: what the hot paths
+ * read), the {@link QueueSummary}, the journey entry of each change and, when a task becomes terminal, its entry in the
+ * {@link PurgeIndex}. The firing scan of the due index starts where the last one stopped.
  */
 final class TaskBook {
 
@@ -33,16 +34,23 @@ final class TaskBook {
     private final KeyValueStore<String, byte[]> leadTasks;
     private final JourneyRecorder journey;
     private final PurgeIndex purgeIndex;
+    private final KeyValueStore<String, byte[]> leadOpenTasks;
+    private final QueueSummary queue;
+    private final IndexBackfill backfill;
     /** Where the next due scan starts: the last key fired, so scans skip the tombstones of fired entries. */
     private Bytes scanFrom = DueIndexKey.MIN;
 
     TaskBook(KeyValueStore<String, ScheduledTask> tasks, KeyValueStore<Bytes, byte[]> dueIndex,
-            KeyValueStore<String, byte[]> leadTasks, JourneyRecorder journey, PurgeIndex purgeIndex) {
+            KeyValueStore<String, byte[]> leadTasks, KeyValueStore<String, byte[]> leadOpenTasks, QueueSummary queue,
+            JourneyRecorder journey, PurgeIndex purgeIndex) {
         this.tasks = tasks;
         this.dueIndex = dueIndex;
         this.leadTasks = leadTasks;
+        this.leadOpenTasks = leadOpenTasks;
+        this.queue = queue;
         this.journey = journey;
         this.purgeIndex = purgeIndex;
+        this.backfill = new IndexBackfill(queue.cursors());
     }
 
     ScheduledTask get(String taskId) {
@@ -65,27 +73,52 @@ final class TaskBook {
         return tasksOf(key.toString());
     }
 
-    /** The tasks of lead {@code leadKey} ({@code tenantId:leadId}). */
+    /** Every task of lead {@code leadKey} ({@code tenantId:leadId}), finished ones included until retention. */
     List<ScheduledTask> tasksOf(String leadKey) {
         return LeadTaskIndex.tasksOf(leadTasks, tasks, leadKey);
+    }
+
+    List<ScheduledTask> openTasksOf(LeadKey key) {
+        return openTasksOf(key.toString());
+    }
+
+    /**
+     * The open (PENDING, HELD, EMITTED) tasks of lead {@code leadKey}: what cancel, pause, resume, the open-task cap and
+     * retention need, read from the open-task index alone once the {@link IndexBackfill} has given older tasks their
+     * entries (until then from the whole task index).
+     */
+    List<ScheduledTask> openTasksOf(String leadKey) {
+        if (backfill.done()) {
+            return LeadTaskIndex.openTasksOf(leadOpenTasks, tasks, leadKey);
+        }
+        return tasksOf(leadKey).stream().filter(TaskBook::isOpen).toList();
     }
 
     /** Writes {@code next} and keeps the due index and the lead index in step with it. */
     void save(ScheduledTask previous, ScheduledTask next) {
         if (previous != null && previous.status() == TaskStatus.PENDING
                 && (next.status() != TaskStatus.PENDING || !previous.dueAt().equals(next.dueAt()))) {
-            dueIndex.put(DueIndexKey.of(previous.dueAt(), previous.taskId()).toBytes(), null);
+            Bytes previousKey = DueIndexKey.of(previous.dueAt(), previous.taskId()).toBytes();
+            dueIndex.put(previousKey, null);
+            queue.unindexed(previous.tenantId(), previousKey);
         }
         tasks.put(next.taskId(), next);
         if (next.status() == TaskStatus.PENDING) {
             Bytes indexKey = DueIndexKey.of(next.dueAt(), next.taskId()).toBytes();
             dueIndex.put(indexKey, DueIndexKey.value(next.channel(), next.tenantId(), next.wasDeferred()));
+            queue.indexed(next.tenantId(), indexKey);
             if (indexKey.compareTo(scanFrom) < 0) {
                 scanFrom = indexKey;
             }
         }
+        if (backfill.covers(next.taskId())) {
+            queue.taskChanged(previous, next);
+        }
         if (previous == null) {
             leadTasks.put(leadTaskKey(next.tenantId(), next.leadId(), next.taskId()), EMPTY);
+        }
+        if (isOpen(next) != isOpen(previous) || previous == null) {
+            leadOpenTasks.put(leadTaskKey(next.tenantId(), next.leadId(), next.taskId()), isOpen(next) ? EMPTY : null);
         }
         if (next.status().isTerminal()) {
             purgeIndex.taskEnded(next, next.dueAt()); // every time: a task written by an older version gets its entry
@@ -116,9 +149,13 @@ final class TaskBook {
         return batch;
     }
 
-    /** Takes a fired entry out of the due index (a put of null deletes without reading the old value first). */
-    void unindex(Bytes dueKey) {
+    /**
+     * Takes a fired entry out of the due index (a put of null deletes without reading the old value first) and out of
+     * the tenant's; {@code value} is the entry's value, which names the tenant.
+     */
+    void unindex(Bytes dueKey, byte[] value) {
         dueIndex.put(dueKey, null);
+        queue.unindexed(DueIndexKey.tenantOf(value), dueKey);
     }
 
     /** The next scan starts at {@code lastKey}, the last entry the current one took. */
@@ -128,7 +165,11 @@ final class TaskBook {
 
     /** {@code task}, taken out of the due index, was emitted at {@code now}. */
     void emitted(ScheduledTask task, Instant now) {
-        tasks.put(task.taskId(), task.emitted(now));
+        ScheduledTask emitted = task.emitted(now);
+        tasks.put(task.taskId(), emitted);
+        if (backfill.covers(task.taskId())) {
+            queue.taskChanged(task, emitted);
+        }
         journey.taskEmitted(now);
     }
 
@@ -136,7 +177,37 @@ final class TaskBook {
     void failed(ScheduledTask task, Instant now, String detail) {
         ScheduledTask failed = task.withStatus(TaskStatus.FAILED, now, detail);
         tasks.put(task.taskId(), failed);
+        if (backfill.covers(task.taskId())) {
+            queue.taskChanged(task, failed);
+        }
+        leadOpenTasks.put(leadTaskKey(task.tenantId(), task.leadId(), task.taskId()), null);
         purgeIndex.taskEnded(failed, now);
+    }
+
+    // ---- indexes added to state written by older versions ----
+
+    boolean indexesBackfilled() {
+        return backfill.done();
+    }
+
+    /** One step of the {@link IndexBackfill} ({@code budget} tasks); returns whether it is done. */
+    boolean backfillIndexes(int budget) {
+        return backfill.step(tasks, budget, task -> {
+            queue.taskChanged(null, task);
+            if (isOpen(task)) {
+                leadOpenTasks.put(leadTaskKey(task.tenantId(), task.leadId(), task.taskId()), EMPTY);
+            }
+            if (task.status() == TaskStatus.PENDING) { // in the due index unless it waits for its gate's answer
+                Bytes indexKey = DueIndexKey.of(task.dueAt(), task.taskId()).toBytes();
+                if (dueIndex.get(indexKey) != null) {
+                    queue.indexed(task.tenantId(), indexKey);
+                }
+            }
+        });
+    }
+
+    private static boolean isOpen(ScheduledTask task) {
+        return task != null && !task.status().isTerminal();
     }
 
     // ---- keys and logs shared by the lead's stores ----

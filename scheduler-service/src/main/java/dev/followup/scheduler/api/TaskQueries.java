@@ -1,6 +1,7 @@
 package dev.followup.scheduler.api;
 
 import dev.followup.events.LeadKey;
+import dev.followup.events.v1.Channel;
 import dev.followup.events.Topics;
 import dev.followup.scheduler.config.SchedulerStreams;
 import dev.followup.scheduler.policy.Enrollment;
@@ -216,26 +217,29 @@ public class TaskQueries {
     }
 
     /**
-     * The tenant's queue summary: pending and deferred counts from the queue counters, next due time and overdue count
-     * from the head of the tenant's part of each local partition's due index ({@link QueueSummary}); the same from every
-     * other instance, added up. Nothing here grows with the number of pending tasks.
+     * The tenant's queue summary, from the counts each local partition keeps ({@link QueueSummary}), and the same from
+     * every other instance, added up. Nothing here grows with the number of pending tasks.
      */
     public QueueView queue(String tenantId, boolean localOnly) {
         Instant now = clock.instant();
-        QueueSummary.Counts counts = QueueSummary.counts(store(SchedulerTopology.QUEUE_COUNTERS_STORE), tenantId);
         Map<String, Long> pending = new LinkedHashMap<>();
-        counts.pending().forEach((channel, n) -> pending.put(channel.name(), n));
-        long deferred = counts.deferred();
+        for (Channel channel : Channel.values()) {
+            pending.put(channel.name(), 0L);
+        }
+        long deferred = 0;
         long overdue = 0;
         boolean overdueCapped = false;
         Instant next = null;
-        for (ReadOnlyKeyValueStore<Bytes, byte[]> partition
-                : this.<Bytes, byte[]>localPartitions(SchedulerTopology.TENANT_DUE_INDEX_STORE)) {
-            QueueSummary.Head head = QueueSummary.head(partition, tenantId, now.toEpochMilli());
-            overdue += head.overdue();
-            overdueCapped |= head.capped();
-            if (head.nextDueMillis() != null && (next == null || head.nextDueMillis() < next.toEpochMilli())) {
-                next = Instant.ofEpochMilli(head.nextDueMillis());
+        for (int partition : localPartitions()) {
+            QueueSummary.Summary part = QueueSummary.summary(
+                    this.<String, byte[]>store(SchedulerTopology.QUEUE_COUNTERS_STORE, partition),
+                    this.<Bytes, byte[]>store(SchedulerTopology.DUE_INDEX_STORE, partition), tenantId, now.toEpochMilli());
+            part.pending().forEach((channel, n) -> pending.merge(channel.name(), n, Long::sum));
+            deferred += part.deferred();
+            overdue += part.overdue();
+            overdueCapped |= part.capped();
+            if (part.nextDueMillis() != null && (next == null || part.nextDueMillis() < next.toEpochMilli())) {
+                next = Instant.ofEpochMilli(part.nextDueMillis());
             }
         }
         if (!localOnly) {
@@ -260,8 +264,8 @@ public class TaskQueries {
                 overdueCapped);
     }
 
-    /** One store per lead partition this instance is active for (a partitioned store, read partition by partition). */
-    private <K, V> List<ReadOnlyKeyValueStore<K, V>> localPartitions(String name) {
+    /** The lead partitions this instance is active for (the scheduler's stores are partitioned like the lead topics). */
+    private Set<Integer> localPartitions() {
         Set<Integer> partitions = new TreeSet<>();
         for (ThreadMetadata thread : kafkaStreams().metadataForLocalThreads()) {
             for (TaskMetadata task : thread.activeTasks()) {
@@ -272,16 +276,7 @@ public class TaskQueries {
                 }
             }
         }
-        List<ReadOnlyKeyValueStore<K, V>> stores = new ArrayList<>();
-        for (int partition : partitions) {
-            try {
-                stores.add(kafkaStreams().store(StoreQueryParameters.fromNameAndType(name,
-                        QueryableStoreTypes.<K, V>keyValueStore()).withPartition(partition)));
-            } catch (InvalidStateStoreException e) {
-                throw unavailable();
-            }
-        }
-        return stores;
+        return partitions;
     }
 
     /** The active host of the lead key's partition if it is another instance; empty if it is this one. */
@@ -307,6 +302,16 @@ public class TaskQueries {
     private <K, V> ReadOnlyKeyValueStore<K, V> store(String name) {
         try {
             return kafkaStreams().store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+        } catch (InvalidStateStoreException e) {
+            throw unavailable();
+        }
+    }
+
+    /** One partition's store (a store of all local partitions would interleave their orders). */
+    private <K, V> ReadOnlyKeyValueStore<K, V> store(String name, int partition) {
+        try {
+            return kafkaStreams().store(StoreQueryParameters.fromNameAndType(name,
+                    QueryableStoreTypes.<K, V>keyValueStore()).withPartition(partition));
         } catch (InvalidStateStoreException e) {
             throw unavailable();
         }

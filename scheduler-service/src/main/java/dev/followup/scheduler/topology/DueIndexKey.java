@@ -70,11 +70,6 @@ public record DueIndexKey(long dueMillis, String taskId) {
         return (value[0] & HAS_DEFERRED_FLAG) == 0 ? null : (value[0] & DEFERRED) != 0;
     }
 
-    /** The tenant id's UTF-8 bytes of an entry's value. */
-    public static byte[] tenantOf(byte[] value) {
-        return Arrays.copyOfRange(value, 1, value.length);
-    }
-
     /** Whether the entry is of the tenant whose id's UTF-8 bytes are {@code tenantId}, without decoding it. */
     public static boolean isOf(byte[] value, byte[] tenantId) {
         return Arrays.equals(value, 1, value.length, tenantId, 0, tenantId.length);

@@ -72,7 +72,7 @@ final class Firing {
         Map<String, List<GateRequest.Item>> dueByTenant = new LinkedHashMap<>();
         Map<String, TenantSettings> tenantsOfTick = new HashMap<>();
         for (KeyValue<Bytes, byte[]> entry : batch) {
-            book.unindex(entry.key, entry.value);
+            book.unindex(entry.key);
             DueIndexKey key = DueIndexKey.parse(entry.key);
             ScheduledTask task = book.get(key.taskId());
             if (task == null || task.status() != TaskStatus.PENDING || DueIndexKey.millis(task.dueAt()) != key.dueMillis()) {

@@ -56,8 +56,7 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
                 context.getStateStore(SchedulerTopology.DUE_INDEX_STORE),
                 context.getStateStore(SchedulerTopology.LEAD_TASKS_STORE),
                 context.getStateStore(SchedulerTopology.LEAD_OPEN_TASKS_STORE),
-                new QueueSummary(context.getStateStore(SchedulerTopology.QUEUE_COUNTERS_STORE),
-                        context.getStateStore(SchedulerTopology.TENANT_DUE_INDEX_STORE)),
+                new QueueSummary(context.getStateStore(SchedulerTopology.QUEUE_COUNTERS_STORE)),
                 journey, purgeIndex);
         leads = new LeadState(context.getStateStore(SchedulerTopology.LEAD_PROFILES_STORE),
                 context.getStateStore(SchedulerTopology.TENANT_SETTINGS_STORE));

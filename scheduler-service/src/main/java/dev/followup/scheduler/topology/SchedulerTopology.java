@@ -39,7 +39,7 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@value #DUE_INDEX_STORE}: {@link DueIndexKey} → channel and tenant of each PENDING task;</li>
  *   <li>{@value #LEAD_TASKS_STORE}: {@code tenantId:leadId/taskId} → empty, every task of a lead (history, erasure);</li>
  *   <li>{@value #LEAD_OPEN_TASKS_STORE}: the same for the lead's open tasks (cancel, pause, the open-task cap);</li>
- *   <li>{@value #QUEUE_COUNTERS_STORE} and {@value #TENANT_DUE_INDEX_STORE}: the queue summary ({@link QueueSummary});</li>
+ *   <li>{@value #QUEUE_COUNTERS_STORE}: the queue summary's counts ({@link QueueSummary});</li>
  *   <li>{@value #LEAD_PROFILES_STORE}: {@code tenantId:leadId} → {@link LeadProfile} (contact snapshot, blocks, pause);</li>
  *   <li>{@value #ENROLLMENTS_STORE}: {@code tenantId:leadId/sequenceId} → {@link Enrollment} (the lead's latest
  *       enrollment in each sequence);</li>
@@ -81,10 +81,8 @@ public final class SchedulerTopology {
     public static final String LEAD_ACTIVITY_STORE = "lead-activity";
     /** {@code tenantId:leadId/taskId} → empty: the lead's open (PENDING, HELD, EMITTED) tasks. */
     public static final String LEAD_OPEN_TASKS_STORE = "lead-open-tasks";
-    /** {@code tenantId/CHANNEL} → pending and deferred counts; see {@link QueueSummary}. */
+    /** Pending and deferred counts by tenant and channel, pending counts by tenant and due minute: {@link QueueSummary}. */
     public static final String QUEUE_COUNTERS_STORE = "queue-counters";
-    /** {@code tenantId/} + {@link DueIndexKey} → empty: the due index, tenant first; see {@link QueueSummary}. */
-    public static final String TENANT_DUE_INDEX_STORE = "tenant-due-index";
 
     static final String GATE_REQUESTS_SINK = "quota-gate-requests";
     static final String DECISIONS_SINK = "quota-decisions";
@@ -153,8 +151,6 @@ public final class SchedulerTopology {
         // cached: a tenant's counters change with every task, the changelog gets their value once per commit
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_COUNTERS_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_DUE_INDEX_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
 
         for (Channel channel : Channel.values()) {
             topology.addSink(dueTaskSink(channel), Topics.dueTasks(channel), new StringSerializer(),

@@ -98,15 +98,12 @@ final class TaskBook {
     void save(ScheduledTask previous, ScheduledTask next) {
         if (previous != null && previous.status() == TaskStatus.PENDING
                 && (next.status() != TaskStatus.PENDING || !previous.dueAt().equals(next.dueAt()))) {
-            Bytes previousKey = DueIndexKey.of(previous.dueAt(), previous.taskId()).toBytes();
-            dueIndex.put(previousKey, null);
-            queue.unindexed(previous.tenantId(), previousKey);
+            dueIndex.put(DueIndexKey.of(previous.dueAt(), previous.taskId()).toBytes(), null);
         }
         tasks.put(next.taskId(), next);
         if (next.status() == TaskStatus.PENDING) {
             Bytes indexKey = DueIndexKey.of(next.dueAt(), next.taskId()).toBytes();
             dueIndex.put(indexKey, DueIndexKey.value(next.channel(), next.tenantId(), next.wasDeferred()));
-            queue.indexed(next.tenantId(), indexKey);
             if (indexKey.compareTo(scanFrom) < 0) {
                 scanFrom = indexKey;
             }
@@ -149,13 +146,9 @@ final class TaskBook {
         return batch;
     }
 
-    /**
-     * Takes a fired entry out of the due index (a put of null deletes without reading the old value first) and out of
-     * the tenant's; {@code value} is the entry's value, which names the tenant.
-     */
-    void unindex(Bytes dueKey, byte[] value) {
+    /** Takes a fired entry out of the due index (a put of null deletes without reading the old value first). */
+    void unindex(Bytes dueKey) {
         dueIndex.put(dueKey, null);
-        queue.unindexed(DueIndexKey.tenantOf(value), dueKey);
     }
 
     /** The next scan starts at {@code lastKey}, the last entry the current one took. */
@@ -196,12 +189,6 @@ final class TaskBook {
             queue.taskChanged(null, task);
             if (isOpen(task)) {
                 leadOpenTasks.put(leadTaskKey(task.tenantId(), task.leadId(), task.taskId()), EMPTY);
-            }
-            if (task.status() == TaskStatus.PENDING) { // in the due index unless it waits for its gate's answer
-                Bytes indexKey = DueIndexKey.of(task.dueAt(), task.taskId()).toBytes();
-                if (dueIndex.get(indexKey) != null) {
-                    queue.indexed(task.tenantId(), indexKey);
-                }
             }
         });
     }

@@ -147,8 +147,8 @@ public class IngestConfiguration {
 
     @Bean
     Intake intake(RequestValidation validation, EventPublisher publisher, IdempotencyCache idempotency, JsonMapper json,
-            List<CompactedTopicView<?>> views) {
-        return new Intake(validation, publisher, idempotency, json, views);
+            List<CompactedTopicView<?>> views, MeterRegistry meters) {
+        return new Intake(validation, publisher, idempotency, json, views, new EmailLikeLeadIds(meters));
     }
 
     @Bean

@@ -86,6 +86,13 @@ final class PendingScenario {
             queueMs[i] = (System.nanoTime() - start) / 1e6;
         }
         java.util.Arrays.sort(queueMs);
+        double[] leadMs = new double[QUEUE_SAMPLES]; // a one-key read of the same API: what "constant" looks like here
+        for (int i = 0; i < QUEUE_SAMPLES; i++) {
+            long start = System.nanoTime();
+            leadTasks(TimerFeed.leadId(m - 1 - i), scheduler.port());
+            leadMs[i] = (System.nanoTime() - start) / 1e6;
+        }
+        java.util.Arrays.sort(leadMs);
 
         pipeline.stopScheduler();
         long stateClosed = directorySize(pipeline.stateDir());
@@ -111,6 +118,10 @@ final class PendingScenario {
                 queueMs[QUEUE_SAMPLES / 2], "ms").atMost(50));
         figures.add(Figure.quantity("queue_max_ms", "GET /v1/queue, slowest of the next " + QUEUE_SAMPLES,
                 queueMs[QUEUE_SAMPLES - 1], "ms"));
+        figures.add(Figure.quantity("lead_tasks_median_ms", "GET /v1/leads/{id}/tasks (one key), median of "
+                + QUEUE_SAMPLES, leadMs[QUEUE_SAMPLES / 2], "ms"));
+        figures.add(Figure.quantity("queue_to_lead_tasks", "GET /v1/queue median ÷ one-key read median",
+                queueMs[QUEUE_SAMPLES / 2] / leadMs[QUEUE_SAMPLES / 2], "×"));
         List<String> notes = new ArrayList<>();
         notes.add(String.format(Locale.ROOT, "%,d timers due from %s ahead, spread over a day; the feed sent them in "
                 + "%.1f s (%,.0f/s); %,d canceled by id", m, options.pendingAhead(), sendSeconds, m / sendSeconds,
@@ -157,6 +168,15 @@ final class PendingScenario {
 
     private static final Duration QUEUE_TIMEOUT = Duration.ofMinutes(3);
     private static final int QUEUE_SAMPLES = 9;
+
+    private void leadTasks(String leadId, int port) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/leads/" + leadId
+                + "/tasks")).header("Authorization", "Bearer " + pipeline.apiKey).timeout(QUEUE_TIMEOUT).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + request.uri() + " answered " + response.statusCode());
+        }
+    }
 
     /** The tenant's pending timers of the benchmark's channel, as {@code GET /v1/queue} counts them. */
     private long pendingOf(String tenant, int port) throws Exception {

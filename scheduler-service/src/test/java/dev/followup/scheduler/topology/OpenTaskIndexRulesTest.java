@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class OpenTaskIndexRulesTest {
 
-    private static final int FINISHED = 120;
+    private static final int FINISHED = 40;
     private final SchedulerDriver d = new SchedulerDriver(SchedulerSettings.defaults().withMaxOpenTasksPerLead(5));
     private int commands;
 

@@ -18,7 +18,9 @@ import java.util.Map;
  * source topic, {@code followup.scheduler.tenant-settings.rejected} by reason and
  * {@code followup.scheduler.sequences.rejected} (records of the global tables that were skipped) and
  * {@code followup.scheduler.purged} by store (entries retention deleted) and {@code followup.scheduler.tasks.capped} by
- * channel (planned tasks not created: the lead had {@code max-open-tasks-per-lead} open tasks).
+ * channel (planned tasks not created: the lead had {@code max-open-tasks-per-lead} open tasks) and
+ * {@code followup.scheduler.index-backfill.tasks} (tasks of an earlier version's state given their queue counts and
+ * lead-index layout, once after an upgrade).
  */
 public class SchedulerMetrics implements SchedulerEvents {
 
@@ -54,6 +56,13 @@ public class SchedulerMetrics implements SchedulerEvents {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofHours(1))
                 .register(registry);
+    }
+
+    @Override
+    public void tasksBackfilled(int count) {
+        if (count > 0) {
+            registry.counter("followup.scheduler.index-backfill.tasks").increment(count);
+        }
     }
 
     @Override

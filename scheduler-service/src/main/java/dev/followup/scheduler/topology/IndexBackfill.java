@@ -45,10 +45,10 @@ final class IndexBackfill {
         return done || last != null && taskId.compareTo(last) <= 0; // ids are ASCII: String order is byte order
     }
 
-    /** Visits up to {@code budget} more tasks; returns whether the walk is done. */
-    boolean step(ReadOnlyKeyValueStore<String, ScheduledTask> tasks, int budget, Consumer<ScheduledTask> visit) {
+    /** Visits up to {@code budget} more tasks; returns how many it visited. */
+    int step(ReadOnlyKeyValueStore<String, ScheduledTask> tasks, int budget, Consumer<ScheduledTask> visit) {
         if (done) {
-            return true;
+            return 0;
         }
         int seen = 0;
         boolean more;
@@ -72,6 +72,6 @@ final class IndexBackfill {
         cursor[0] = done ? DONE : WALKING;
         System.arraycopy(id, 0, cursor, 1, id.length);
         cursors.put(CURSOR, cursor);
-        return done;
+        return seen;
     }
 }

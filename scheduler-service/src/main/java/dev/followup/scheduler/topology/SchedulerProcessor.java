@@ -55,7 +55,6 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
         TaskBook book = new TaskBook(context.getStateStore(SchedulerTopology.TASKS_STORE),
                 context.getStateStore(SchedulerTopology.DUE_INDEX_STORE),
                 context.getStateStore(SchedulerTopology.LEAD_TASKS_STORE),
-                context.getStateStore(SchedulerTopology.LEAD_OPEN_TASKS_STORE),
                 new QueueSummary(context.getStateStore(SchedulerTopology.QUEUE_COUNTERS_STORE)),
                 journey, purgeIndex);
         leads = new LeadState(context.getStateStore(SchedulerTopology.LEAD_PROFILES_STORE),
@@ -81,7 +80,8 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
             Cancellable[] backfill = new Cancellable[1];
             backfill[0] = context.schedule(settings.retention().purgeInterval(), PunctuationType.WALL_CLOCK_TIME,
                     now -> {
-                        if (book.backfillIndexes(settings.retention().maxPurgesPerTick())) {
+                        events.tasksBackfilled(book.backfillIndexes(settings.retention().maxPurgesPerTick()));
+                        if (book.indexesBackfilled()) {
                             backfill[0].cancel();
                         }
                     });

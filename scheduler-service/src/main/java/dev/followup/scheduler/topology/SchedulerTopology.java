@@ -37,8 +37,8 @@ import org.apache.kafka.streams.state.Stores;
  * <ul>
  *   <li>{@value #TASKS_STORE}: task id → {@link ScheduledTask} (every status, for the query API);</li>
  *   <li>{@value #DUE_INDEX_STORE}: {@link DueIndexKey} → channel and tenant of each PENDING task;</li>
- *   <li>{@value #LEAD_TASKS_STORE}: {@code tenantId:leadId/taskId} → empty, every task of a lead (history, erasure);</li>
- *   <li>{@value #LEAD_OPEN_TASKS_STORE}: the same for the lead's open tasks (cancel, pause, the open-task cap);</li>
+ *   <li>{@value #LEAD_TASKS_STORE}: {@code tenantId:leadId/o|f/taskId} → empty, every task of a lead, the open ones a
+ *       range of their own ({@link LeadTaskIndex});</li>
  *   <li>{@value #QUEUE_COUNTERS_STORE}: the queue summary's counts ({@link QueueSummary});</li>
  *   <li>{@value #LEAD_PROFILES_STORE}: {@code tenantId:leadId} → {@link LeadProfile} (contact snapshot, blocks, pause);</li>
  *   <li>{@value #ENROLLMENTS_STORE}: {@code tenantId:leadId/sequenceId} → {@link Enrollment} (the lead's latest
@@ -79,8 +79,6 @@ public final class SchedulerTopology {
     public static final String PURGE_INDEX_STORE = "purge-index";
     /** {@code tenantId:leadId} → 8-byte purge millis of the lead's one purge-index entry; see {@link PurgeIndex}. */
     public static final String LEAD_ACTIVITY_STORE = "lead-activity";
-    /** {@code tenantId:leadId/taskId} → empty: the lead's open (PENDING, HELD, EMITTED) tasks. */
-    public static final String LEAD_OPEN_TASKS_STORE = "lead-open-tasks";
     /** Pending and deferred counts by tenant and channel, pending counts by tenant and due minute: {@link QueueSummary}. */
     public static final String QUEUE_COUNTERS_STORE = "queue-counters";
 
@@ -145,8 +143,6 @@ public final class SchedulerTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PURGE_INDEX_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEAD_ACTIVITY_STORE),
-                Serdes.String(), Serdes.ByteArray()), PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEAD_OPEN_TASKS_STORE),
                 Serdes.String(), Serdes.ByteArray()), PROCESSOR);
         // cached: a tenant's counters change with every task, the changelog gets their value once per commit
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_COUNTERS_STORE),

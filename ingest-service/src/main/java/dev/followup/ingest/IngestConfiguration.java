@@ -17,6 +17,7 @@ import dev.followup.ingest.publish.IdempotencyCache;
 import dev.followup.ingest.ratelimit.TenantRateLimit;
 import dev.followup.ingest.web.BodySizeLimitFilter;
 import dev.followup.ingest.web.ContractRecords;
+import dev.followup.ingest.web.EmailLikeLeadIds;
 import dev.followup.ingest.web.Intake;
 import dev.followup.ingest.web.RequestValidation;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -95,7 +95,7 @@ async function refreshQueue() {
       .map((r) => r.firingLagMs).sort((a, b) => a - b);
     const cards = [
       ['Pending email', queue.pending.EMAIL], ['Pending SMS', queue.pending.SMS], ['Pending calls', queue.pending.CALL],
-      ['Next due', format(queue.nextDueAt, viewerZone)], ['Overdue', queue.overdue],
+      ['Next due', format(queue.nextDueAt, viewerZone)], ['Overdue', queue.overdueCapped ? '≥ ' + queue.overdue : queue.overdue],
       ['Deferred by quota', queue.deferred ?? 0],
       ['Firing lag p50 (15 min)', ms(percentile(lags, 50))], ['Firing lag p99 (15 min)', ms(percentile(lags, 99))],
       ['Dead-lettered (DEAD)', recent.filter((r) => r.status === 'DEAD').length],

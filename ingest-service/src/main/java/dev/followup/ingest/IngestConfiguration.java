@@ -20,6 +20,7 @@ import dev.followup.ingest.ratelimit.ClientAddressRateLimit;
 import dev.followup.ingest.ratelimit.TenantRateLimit;
 import dev.followup.ingest.web.BodySizeLimitFilter;
 import dev.followup.ingest.web.ContractRecords;
+import dev.followup.ingest.web.EmailLikeLeadIds;
 import dev.followup.ingest.web.Intake;
 import dev.followup.ingest.web.RequestValidation;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -150,8 +151,8 @@ public class IngestConfiguration {
 
     @Bean
     Intake intake(RequestValidation validation, EventPublisher publisher, IdempotencyCache idempotency, JsonMapper json,
-            List<CompactedTopicView<?>> views) {
-        return new Intake(validation, publisher, idempotency, json, views);
+            List<CompactedTopicView<?>> views, MeterRegistry meters) {
+        return new Intake(validation, publisher, idempotency, json, views, new EmailLikeLeadIds(meters));
     }
 
     @Bean

@@ -36,6 +36,11 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
@@ -45,6 +50,7 @@ import tools.jackson.databind.JsonNode;
 
 /** Every endpoint of docs/design.md §7 against a real broker: the 202 body and the Avro record that lands. */
 @WithKafka
+@ExtendWith(OutputCaptureExtension.class)
 @ActiveProfiles("local")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class EndpointRecordsTest {
@@ -61,6 +67,9 @@ class EndpointRecordsTest {
 
     IngestClient api;
     final TestKafka kafka = TestKafka.current();
+
+    @Autowired
+    MeterRegistry meters;
 
     @BeforeEach
     void client() {
@@ -325,6 +334,41 @@ class EndpointRecordsTest {
                 .setWorkingDaysOnly(true).setInSendWindow(true).build());
         assertThat(d.getSteps().get(1).getRepeat()).isEqualTo(StepRepeat.newBuilder().setCron("0 0 9 * * MON-FRI")
                 .setUntil(Instant.parse("2026-06-30T18:00:00Z")).build());
+    }
+
+    @Test
+    void aLeadIdThatLooksLikeAnEmailIsAcceptedWithAWarningCountedAndNeverLogged(CapturedOutput output) {
+        double before = emailLikeCount();
+        Response r = api.json("POST", "/v1/leads", IngestClient.ACME_KEY, """
+                {"leadId":"ada.lovelace@example.com","name":"Ada"}""");
+        ConsumerRecord<String, LeadEvent> rec = landed(r, Topics.LEAD_EVENTS, LeadEvent.class);
+        assertThat(rec.key()).isEqualTo("acme:ada.lovelace@example.com");
+        assertThat(r.header("Warning"))
+                .isEqualTo("299 - \"leadId looks like an email address; use a pseudonymous id\"");
+        Response score = api.json("POST", "/v1/leads/ada.lovelace@example.com/score", IngestClient.ACME_KEY,
+                "{\"predProb\":0.9}");
+        assertThat(score.status()).isEqualTo(202);
+        assertThat(score.header("Warning")).contains("pseudonymous");
+        Response batch = api.send("POST", "/v1/events:batch", IngestClient.ACME_KEY, "application/x-ndjson", """
+                {"type":"score","leadId":"lead-9","predProb":0.5}
+                {"type":"score","leadId":"grace@example.org","predProb":0.5}
+                """);
+        assertThat(batch.status()).as(batch.toString()).isEqualTo(202);
+        assertThat(batch.header("Warning")).contains("pseudonymous");
+        assertThat(emailLikeCount() - before).isEqualTo(3);
+
+        for (String pseudonymous : List.of("lead-7", "team@acme", "crm.4711")) {
+            Response ok = api.json("POST", "/v1/leads/" + pseudonymous + "/score", IngestClient.ACME_KEY,
+                    "{\"predProb\":0.9}");
+            assertThat(ok.status()).as(pseudonymous).isEqualTo(202);
+            assertThat(ok.header("Warning")).as(pseudonymous).isNull();
+        }
+        assertThat(emailLikeCount() - before).isEqualTo(3);
+        assertThat(output.getAll()).doesNotContain("ada.lovelace@example.com").doesNotContain("grace@example.org");
+    }
+
+    private double emailLikeCount() {
+        return meters.counter("followup.ingest.lead-id.email-like").count();
     }
 
     @Test

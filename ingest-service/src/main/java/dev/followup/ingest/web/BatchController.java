@@ -150,8 +150,8 @@ public class BatchController {
                     }
                     return new BatchAccepted(results.size(), results);
                 });
-        return ResponseEntity.accepted().header(Intake.REPLAYED_HEADER, String.valueOf(outcome.replayed()))
-                .body(outcome.response());
+        return intake.warnAbout(ResponseEntity.accepted(), outbound)
+                .header(Intake.REPLAYED_HEADER, String.valueOf(outcome.replayed())).body(outcome.response());
     }
 
     private Outbound parseLine(Tenant tenant, String key, String route, int n, String line, List<FieldProblem> problems,

@@ -39,14 +39,16 @@ public class Intake {
     private final IdempotencyCache idempotency;
     private final JsonMapper json;
     private final List<CompactedTopicView<?>> views;
+    private final EmailLikeLeadIds emailLikeLeadIds;
 
     public Intake(RequestValidation validation, EventPublisher publisher, IdempotencyCache idempotency,
-            JsonMapper json, List<CompactedTopicView<?>> views) {
+            JsonMapper json, List<CompactedTopicView<?>> views, EmailLikeLeadIds emailLikeLeadIds) {
         this.validation = validation;
         this.publisher = publisher;
         this.idempotency = idempotency;
         this.json = json;
         this.views = views;
+        this.emailLikeLeadIds = emailLikeLeadIds;
     }
 
     /** Checks, builds with a derived or random id, publishes once per key, answers 202. */
@@ -58,8 +60,14 @@ public class Intake {
         Outbound outbound = build.apply(EventIds.of(tenant.id(), idempotencyKey, route, 0));
         IdempotencyCache.Outcome<Published> outcome = idempotency.once(tenant.id(), idempotencyKey,
                 fingerprint(route, body), () -> publish(tenant, List.of(outbound)).get(0));
-        return ResponseEntity.accepted().header(REPLAYED_HEADER, String.valueOf(outcome.replayed()))
-                .body(outcome.response());
+        return warnAbout(ResponseEntity.accepted(), List.of(outbound))
+                .header(REPLAYED_HEADER, String.valueOf(outcome.replayed())).body(outcome.response());
+    }
+
+    /** Adds the {@link EmailLikeLeadIds} warning to an answer if one of {@code records} is keyed by such a lead id. */
+    ResponseEntity.BodyBuilder warnAbout(ResponseEntity.BodyBuilder answer, List<Outbound> records) {
+        String warning = emailLikeLeadIds.check(records);
+        return warning == null ? answer : answer.header(EmailLikeLeadIds.HEADER, warning);
     }
 
     /** Publishes already checked records (a batch), in order. */

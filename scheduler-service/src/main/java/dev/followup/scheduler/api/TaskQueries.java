@@ -2,17 +2,17 @@ package dev.followup.scheduler.api;
 
 import dev.followup.events.LeadKey;
 import dev.followup.events.v1.Channel;
+import dev.followup.events.Topics;
 import dev.followup.scheduler.config.SchedulerStreams;
 import dev.followup.scheduler.policy.Enrollment;
 import dev.followup.scheduler.policy.ScheduledTask;
 import dev.followup.events.v1.TenantSettings;
 import dev.followup.scheduler.policy.LeadProfile;
-import dev.followup.scheduler.topology.DueIndexKey;
+import dev.followup.scheduler.topology.QueueSummary;
 import dev.followup.scheduler.topology.JourneyEntry;
 import dev.followup.scheduler.topology.JourneyReader;
 import dev.followup.scheduler.topology.LeadTaskIndex;
 import dev.followup.scheduler.topology.SchedulerTopology;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -30,6 +32,8 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -212,41 +216,30 @@ public class TaskQueries {
         }
     }
 
+    /**
+     * The tenant's queue summary, from the counts each local partition keeps ({@link QueueSummary}), and the same from
+     * every other instance, added up. Nothing here grows with the number of pending tasks.
+     */
     public QueueView queue(String tenantId, boolean localOnly) {
         Instant now = clock.instant();
         Map<String, Long> pending = new LinkedHashMap<>();
         for (Channel channel : Channel.values()) {
             pending.put(channel.name(), 0L);
         }
-        long overdue = 0;
         long deferred = 0;
+        long overdue = 0;
+        boolean overdueCapped = false;
         Instant next = null;
-        ReadOnlyKeyValueStore<Bytes, byte[]> index = store(SchedulerTopology.DUE_INDEX_STORE);
-        ReadOnlyKeyValueStore<String, ScheduledTask> tasks = store(SchedulerTopology.TASKS_STORE);
-        byte[] tenant = tenantId.getBytes(StandardCharsets.UTF_8);
-        try (KeyValueIterator<Bytes, byte[]> it = index.all()) {
-            while (it.hasNext()) {
-                KeyValue<Bytes, byte[]> entry = it.next();
-                if (!DueIndexKey.isOf(entry.value, tenant)) {
-                    continue;
-                }
-                DueIndexKey indexKey = DueIndexKey.parse(entry.key);
-                Instant due = Instant.ofEpochMilli(indexKey.dueMillis());
-                Boolean wasDeferred = DueIndexKey.deferredOf(entry.value);
-                if (wasDeferred == null) { // indexed by an earlier version: ask the task
-                    ScheduledTask task = tasks.get(indexKey.taskId());
-                    wasDeferred = task != null && task.wasDeferred();
-                }
-                if (wasDeferred) {
-                    deferred++;
-                }
-                pending.merge(DueIndexKey.channelOf(entry.value).name(), 1L, Long::sum);
-                if (!due.isAfter(now)) {
-                    overdue++;
-                }
-                if (next == null || due.isBefore(next)) {
-                    next = due;
-                }
+        for (int partition : localPartitions()) {
+            QueueSummary.Summary part = QueueSummary.summary(
+                    this.<String, byte[]>store(SchedulerTopology.QUEUE_COUNTERS_STORE, partition),
+                    this.<Bytes, byte[]>store(SchedulerTopology.DUE_INDEX_STORE, partition), tenantId, now.toEpochMilli());
+            part.pending().forEach((channel, n) -> pending.merge(channel.name(), n, Long::sum));
+            deferred += part.deferred();
+            overdue += part.overdue();
+            overdueCapped |= part.capped();
+            if (part.nextDueMillis() != null && (next == null || part.nextDueMillis() < next.toEpochMilli())) {
+                next = Instant.ofEpochMilli(part.nextDueMillis());
             }
         }
         if (!localOnly) {
@@ -257,6 +250,7 @@ public class TaskQueries {
                 }
                 remote.pending().forEach((channel, n) -> pending.merge(channel, n, Long::sum));
                 overdue += remote.overdue();
+                overdueCapped |= remote.overdueCapped();
                 deferred += remote.deferred();
                 if (remote.nextDueAt() != null) {
                     Instant remoteNext = Instant.parse(remote.nextDueAt());
@@ -266,7 +260,23 @@ public class TaskQueries {
                 }
             }
         }
-        return new QueueView(tenantId, pending, next == null ? null : next.toString(), overdue, now.toString(), deferred);
+        return new QueueView(tenantId, pending, next == null ? null : next.toString(), overdue, now.toString(), deferred,
+                overdueCapped);
+    }
+
+    /** The lead partitions this instance is active for (the scheduler's stores are partitioned like the lead topics). */
+    private Set<Integer> localPartitions() {
+        Set<Integer> partitions = new TreeSet<>();
+        for (ThreadMetadata thread : kafkaStreams().metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.activeTasks()) {
+                for (TopicPartition partition : task.topicPartitions()) {
+                    if (partition.topic().equals(Topics.LEAD_EVENTS)) {
+                        partitions.add(partition.partition());
+                    }
+                }
+            }
+        }
+        return partitions;
     }
 
     /** The active host of the lead key's partition if it is another instance; empty if it is this one. */
@@ -292,6 +302,16 @@ public class TaskQueries {
     private <K, V> ReadOnlyKeyValueStore<K, V> store(String name) {
         try {
             return kafkaStreams().store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+        } catch (InvalidStateStoreException e) {
+            throw unavailable();
+        }
+    }
+
+    /** One partition's store (a store of all local partitions would interleave their orders). */
+    private <K, V> ReadOnlyKeyValueStore<K, V> store(String name, int partition) {
+        try {
+            return kafkaStreams().store(StoreQueryParameters.fromNameAndType(name,
+                    QueryableStoreTypes.<K, V>keyValueStore()).withPartition(partition));
         } catch (InvalidStateStoreException e) {
             throw unavailable();
         }

@@ -19,8 +19,10 @@ import java.util.Map;
  * {@code followup.scheduler.sequences.rejected} (records of the global tables that were skipped) and
  * {@code followup.scheduler.purged} by store (entries retention deleted) and {@code followup.scheduler.tasks.capped} by
  * channel (planned tasks not created: the lead had {@code max-open-tasks-per-lead} open tasks),
- * {@code followup.scheduler.addresses.suppressed} (addresses put on a tenant's suppression list) and
- * {@code followup.scheduler.tasks.suppressed} by channel (due tasks skipped for a suppressed address).
+ * {@code followup.scheduler.addresses.suppressed} (addresses put on a tenant's suppression list),
+ * {@code followup.scheduler.tasks.suppressed} by channel (due tasks skipped for a suppressed address) and
+ * {@code followup.scheduler.index-backfill.tasks} (tasks of an earlier version's state given their queue counts and
+ * lead-index layout, once after an upgrade).
  */
 public class SchedulerMetrics implements SchedulerEvents {
 
@@ -56,6 +58,13 @@ public class SchedulerMetrics implements SchedulerEvents {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofHours(1))
                 .register(registry);
+    }
+
+    @Override
+    public void tasksBackfilled(int count) {
+        if (count > 0) {
+            registry.counter("followup.scheduler.index-backfill.tasks").increment(count);
+        }
     }
 
     @Override

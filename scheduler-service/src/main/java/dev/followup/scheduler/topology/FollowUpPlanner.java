@@ -116,17 +116,11 @@ final class FollowUpPlanner {
     }
 
     /**
-     * The lead's open (PENDING, HELD, EMITTED) tasks. Reads the lead's whole task index, terminal tasks included until
-     * retention purges them ({@code retention.tasks}); done at most once per planning call, only when it creates a task.
+     * The lead's open (PENDING, HELD, EMITTED) tasks, from the open-task index (finished tasks cost nothing); done at
+     * most once per planning call, only when it creates a task.
      */
     private int openTasks(String tenantId, String leadId) {
-        int open = 0;
-        for (ScheduledTask task : book.tasksOf(tenantId + ":" + leadId)) {
-            if (!task.status().isTerminal()) {
-                open++;
-            }
-        }
-        return open;
+        return book.openTasksOf(tenantId + ":" + leadId).size();
     }
 
     void cancel(LeadKey key, Cancellation cancellation, Instant at) {
@@ -137,7 +131,7 @@ final class FollowUpPlanner {
     }
 
     void cancel(LeadKey key, Predicate<ScheduledTask> which, String reason, Instant at) {
-        for (ScheduledTask task : book.tasksOf(key)) {
+        for (ScheduledTask task : book.openTasksOf(key)) {
             if (task.status().isOpen() && which.test(task)) {
                 book.save(task, canceled(task, reason, at));
             }

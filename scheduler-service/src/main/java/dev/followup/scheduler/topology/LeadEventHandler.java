@@ -90,7 +90,7 @@ final class LeadEventHandler {
         leads.putProfile(key, profile.erase());
         Cancellation all = Cancellation.all("lead erased");
         enrollments.endActive(key, all.reason(), at);
-        for (ScheduledTask task : book.tasksOf(key)) {
+        for (ScheduledTask task : book.tasksOf(key)) { // every task: finished ones lose their personal data too
             ScheduledTask next = all.matches(task) ? planner.canceled(task, all.reason(), at) : task;
             book.save(task, next.withoutPersonalData());
         }

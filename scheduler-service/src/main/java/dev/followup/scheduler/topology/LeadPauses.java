@@ -57,7 +57,7 @@ final class LeadPauses {
                     scanFrom = release;
                 }
             }
-            for (ScheduledTask task : book.tasksOf(key)) {
+            for (ScheduledTask task : book.openTasksOf(key)) {
                 ScheduledTask held = PausePolicy.hold(paused, task, at);
                 if (!held.equals(task)) {
                     book.save(task, held);
@@ -116,7 +116,7 @@ final class LeadPauses {
         return PausePolicy.resume(profile).map(resumed -> {
             leads.putProfile(key, resumed);
             unschedule(key, profile);
-            for (ScheduledTask task : book.tasksOf(key)) {
+            for (ScheduledTask task : book.openTasksOf(key)) {
                 PausePolicy.release(task, at).ifPresent(released -> book.save(task, released));
             }
             log.atInfo().setMessage("lead.resumed").addKeyValue("tenantId", key.tenantId())

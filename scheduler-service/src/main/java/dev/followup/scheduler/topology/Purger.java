@@ -122,7 +122,7 @@ final class Purger {
     }
 
     private void purgeLead(String leadKey, long nowMillis, Map<String, Integer> purged) {
-        boolean busy = book.tasksOf(leadKey).stream().anyMatch(t -> !t.status().isTerminal());
+        boolean busy = !book.openTasksOf(leadKey).isEmpty();
         if (busy) { // a task still to fire or to report needs the lead's contact data
             index.leadActive(leadKey, nowMillis);
             return;

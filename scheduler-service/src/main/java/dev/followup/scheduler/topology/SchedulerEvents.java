@@ -49,6 +49,10 @@ public interface SchedulerEvents {
     default void taskCapped(Channel channel) {
     }
 
+    /** The one-off walk that gives older state its queue counts and lead-index layout visited {@code count} tasks. */
+    default void tasksBackfilled(int count) {
+    }
+
     /** A sequence definition was skipped (wrong key, invalid step template id): the last good one stays. */
     default void sequenceDefinitionRejected() {
     }

@@ -8,6 +8,7 @@ import dev.followup.events.v1.LeadEvent;
 import dev.followup.events.v1.Receipt;
 import dev.followup.scheduler.policy.InvalidInputException;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -53,7 +54,9 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
                 context.getStateStore(SchedulerTopology.LEAD_ACTIVITY_STORE), settings.retention());
         TaskBook book = new TaskBook(context.getStateStore(SchedulerTopology.TASKS_STORE),
                 context.getStateStore(SchedulerTopology.DUE_INDEX_STORE),
-                context.getStateStore(SchedulerTopology.LEAD_TASKS_STORE), journey, purgeIndex);
+                context.getStateStore(SchedulerTopology.LEAD_TASKS_STORE),
+                new QueueSummary(context.getStateStore(SchedulerTopology.QUEUE_COUNTERS_STORE)),
+                journey, purgeIndex);
         leads = new LeadState(context.getStateStore(SchedulerTopology.LEAD_PROFILES_STORE),
                 context.getStateStore(SchedulerTopology.TENANT_SETTINGS_STORE));
         EnrollmentBook enrollments = new EnrollmentBook(context.getStateStore(SchedulerTopology.ENROLLMENTS_STORE),
@@ -81,6 +84,16 @@ final class SchedulerProcessor implements Processor<String, Object, String, Obje
                 context.getStateStore(SchedulerTopology.ENROLLMENTS_STORE),
                 context.getStateStore(SchedulerTopology.LEAD_PROFILES_STORE), events);
         context.schedule(settings.retention().purgeInterval(), PunctuationType.WALL_CLOCK_TIME, purger::purge);
+        if (!book.indexesBackfilled()) { // its tasks get queue counts and open-task entries (a new store: at once)
+            Cancellable[] backfill = new Cancellable[1];
+            backfill[0] = context.schedule(settings.retention().purgeInterval(), PunctuationType.WALL_CLOCK_TIME,
+                    now -> {
+                        events.tasksBackfilled(book.backfillIndexes(settings.retention().maxPurgesPerTick()));
+                        if (book.indexesBackfilled()) {
+                            backfill[0].cancel();
+                        }
+                    });
+        }
     }
 
     @Override

@@ -38,7 +38,9 @@ import org.apache.kafka.streams.state.Stores;
  * <ul>
  *   <li>{@value #TASKS_STORE}: task id → {@link ScheduledTask} (every status, for the query API);</li>
  *   <li>{@value #DUE_INDEX_STORE}: {@link DueIndexKey} → channel and tenant of each PENDING task;</li>
- *   <li>{@value #LEAD_TASKS_STORE}: {@code tenantId:leadId/taskId} → empty, every task of a lead (cancel-all, queries);</li>
+ *   <li>{@value #LEAD_TASKS_STORE}: {@code tenantId:leadId/o|f/taskId} → empty, every task of a lead, the open ones a
+ *       range of their own ({@link LeadTaskIndex});</li>
+ *   <li>{@value #QUEUE_COUNTERS_STORE}: the queue summary's counts ({@link QueueSummary});</li>
  *   <li>{@value #LEAD_PROFILES_STORE}: {@code tenantId:leadId} → {@link LeadProfile} (contact snapshot, blocks, pause);</li>
  *   <li>{@value #ENROLLMENTS_STORE}: {@code tenantId:leadId/sequenceId} → {@link Enrollment} (the lead's latest
  *       enrollment in each sequence);</li>
@@ -88,6 +90,8 @@ public final class SchedulerTopology {
     public static final String PAUSE_RELEASES_STORE = "pause-releases";
     /** Global: {@code tenantId:<sha-256 hex>} → when the address was suppressed, see {@link AddressSuppressions}. */
     public static final String ADDRESS_SUPPRESSIONS_STORE = "address-suppressions";
+    /** Pending and deferred counts by tenant and channel, pending counts by tenant and due minute: {@link QueueSummary}. */
+    public static final String QUEUE_COUNTERS_STORE = "queue-counters";
 
     static final String GATE_REQUESTS_SINK = "quota-gate-requests";
     static final String DECISIONS_SINK = "quota-decisions";
@@ -154,6 +158,9 @@ public final class SchedulerTopology {
                 Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEAD_ACTIVITY_STORE),
                 Serdes.String(), Serdes.ByteArray()), PROCESSOR);
+        // cached: a tenant's counters change with every task, the changelog gets their value once per commit
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_COUNTERS_STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
 
         for (Channel channel : Channel.values()) {
             topology.addSink(dueTaskSink(channel), Topics.dueTasks(channel), new StringSerializer(),

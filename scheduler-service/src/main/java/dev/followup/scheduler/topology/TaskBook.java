@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A partition's tasks and their indexes, which change together: the {@value SchedulerTopology#TASKS_STORE} store, the
  * {@value SchedulerTopology#DUE_INDEX_STORE} (every PENDING task by due time), the
- * {@value SchedulerTopology#LEAD_TASKS_STORE} index (every task of a lead), the journey entry of each change and, when
- * a task becomes terminal, its entry in the {@link PurgeIndex}. The firing scan of the due index starts where the last
- * one stopped.
+ * {@value SchedulerTopology#LEAD_TASKS_STORE} index (every task of a lead, its open ones a range of their own: {@link
+ * LeadTaskIndex}), the {@link QueueSummary}, the journey entry of each change and, when a task becomes terminal, its entry in the
+ * {@link PurgeIndex}. The firing scan of the due index starts where the last one stopped.
  */
 final class TaskBook {
 
@@ -33,16 +33,21 @@ final class TaskBook {
     private final KeyValueStore<String, byte[]> leadTasks;
     private final JourneyRecorder journey;
     private final PurgeIndex purgeIndex;
+    private final QueueSummary queue;
+    private final IndexBackfill backfill;
     /** Where the next due scan starts: the last key fired, so scans skip the tombstones of fired entries. */
     private Bytes scanFrom = DueIndexKey.MIN;
 
     TaskBook(KeyValueStore<String, ScheduledTask> tasks, KeyValueStore<Bytes, byte[]> dueIndex,
-            KeyValueStore<String, byte[]> leadTasks, JourneyRecorder journey, PurgeIndex purgeIndex) {
+            KeyValueStore<String, byte[]> leadTasks, QueueSummary queue,
+            JourneyRecorder journey, PurgeIndex purgeIndex) {
         this.tasks = tasks;
         this.dueIndex = dueIndex;
         this.leadTasks = leadTasks;
+        this.queue = queue;
         this.journey = journey;
         this.purgeIndex = purgeIndex;
+        this.backfill = new IndexBackfill(queue.cursors());
     }
 
     ScheduledTask get(String taskId) {
@@ -65,9 +70,25 @@ final class TaskBook {
         return tasksOf(key.toString());
     }
 
-    /** The tasks of lead {@code leadKey} ({@code tenantId:leadId}). */
+    /** Every task of lead {@code leadKey} ({@code tenantId:leadId}), finished ones included until retention. */
     List<ScheduledTask> tasksOf(String leadKey) {
         return LeadTaskIndex.tasksOf(leadTasks, tasks, leadKey);
+    }
+
+    List<ScheduledTask> openTasksOf(LeadKey key) {
+        return openTasksOf(key.toString());
+    }
+
+    /**
+     * The open (PENDING, HELD, EMITTED) tasks of lead {@code leadKey}: what cancel, pause, resume, the open-task cap and
+     * retention need, read from the lead index's open range alone once the {@link IndexBackfill} has moved older
+     * entries into it (until then from the whole lead index).
+     */
+    List<ScheduledTask> openTasksOf(String leadKey) {
+        if (backfill.done()) {
+            return LeadTaskIndex.openTasksOf(leadTasks, tasks, leadKey);
+        }
+        return tasksOf(leadKey).stream().filter(TaskBook::isOpen).toList();
     }
 
     /** Writes {@code next} and keeps the due index and the lead index in step with it. */
@@ -84,8 +105,15 @@ final class TaskBook {
                 scanFrom = indexKey;
             }
         }
+        if (backfill.covers(next.taskId())) {
+            queue.taskChanged(previous, next);
+        }
         if (previous == null) {
-            leadTasks.put(leadTaskKey(next.tenantId(), next.leadId(), next.taskId()), EMPTY);
+            leadTasks.put(backfill.covers(next.taskId()) ? LeadTaskIndex.key(next.tenantId(), next.leadId(),
+                    next.taskId(), isOpen(next)) : LeadTaskIndex.legacyKey(next.tenantId(), next.leadId(),
+                    next.taskId()), EMPTY);
+        } else if (isOpen(next) != isOpen(previous)) {
+            moveInLeadIndex(next, isOpen(next));
         }
         if (next.status().isTerminal()) {
             purgeIndex.taskEnded(next, next.dueAt()); // every time: a task written by an older version gets its entry
@@ -96,7 +124,16 @@ final class TaskBook {
     /** Deletes a task whose retention ran out, with its lead-index entry (it is not in the due index: terminal). */
     void purge(ScheduledTask task) {
         tasks.put(task.taskId(), null);
-        leadTasks.put(leadTaskKey(task.tenantId(), task.leadId(), task.taskId()), null);
+        leadTasks.put(backfill.covers(task.taskId()) ? LeadTaskIndex.key(task.tenantId(), task.leadId(), task.taskId(),
+                false) : LeadTaskIndex.legacyKey(task.tenantId(), task.leadId(), task.taskId()), null);
+    }
+
+    /** The task's lead-index entry moves to the open or the finished range (one the backfill has not reached stays). */
+    private void moveInLeadIndex(ScheduledTask task, boolean open) {
+        if (backfill.covers(task.taskId())) {
+            leadTasks.put(LeadTaskIndex.key(task.tenantId(), task.leadId(), task.taskId(), !open), null);
+            leadTasks.put(LeadTaskIndex.key(task.tenantId(), task.leadId(), task.taskId(), open), EMPTY);
+        }
     }
 
     // ---- the firing path ----
@@ -128,7 +165,11 @@ final class TaskBook {
 
     /** {@code task}, taken out of the due index, was emitted at {@code now}. */
     void emitted(ScheduledTask task, Instant now) {
-        tasks.put(task.taskId(), task.emitted(now));
+        ScheduledTask emitted = task.emitted(now);
+        tasks.put(task.taskId(), emitted);
+        if (backfill.covers(task.taskId())) {
+            queue.taskChanged(task, emitted);
+        }
         journey.taskEmitted(now);
     }
 
@@ -136,7 +177,30 @@ final class TaskBook {
     void failed(ScheduledTask task, Instant now, String detail) {
         ScheduledTask failed = task.withStatus(TaskStatus.FAILED, now, detail);
         tasks.put(task.taskId(), failed);
+        if (backfill.covers(task.taskId())) {
+            queue.taskChanged(task, failed);
+        }
+        moveInLeadIndex(task, false);
         purgeIndex.taskEnded(failed, now);
+    }
+
+    // ---- indexes added to state written by older versions ----
+
+    boolean indexesBackfilled() {
+        return backfill.done();
+    }
+
+    /** One step of the {@link IndexBackfill} (at most {@code budget} tasks); returns how many tasks it visited. */
+    int backfillIndexes(int budget) {
+        return backfill.step(tasks, budget, task -> {
+            queue.taskChanged(null, task);
+            leadTasks.put(LeadTaskIndex.legacyKey(task.tenantId(), task.leadId(), task.taskId()), null);
+            leadTasks.put(LeadTaskIndex.key(task.tenantId(), task.leadId(), task.taskId(), isOpen(task)), EMPTY);
+        });
+    }
+
+    private static boolean isOpen(ScheduledTask task) {
+        return task != null && !task.status().isTerminal();
     }
 
     // ---- keys and logs shared by the lead's stores ----
@@ -144,10 +208,6 @@ final class TaskBook {
     /** {@code tenantId:leadId/}: how every per-lead key of the scheduler's stores starts. */
     static String leadTaskPrefix(String tenantId, String leadId) {
         return tenantId + ":" + leadId + "/";
-    }
-
-    static String leadTaskKey(String tenantId, String leadId, String taskId) {
-        return leadTaskPrefix(tenantId, leadId) + taskId;
     }
 
     /** An input that changed nothing for {@code task} (null: unknown), logged as {@code event} with its status. */

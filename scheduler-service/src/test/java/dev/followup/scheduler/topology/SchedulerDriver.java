@@ -248,9 +248,13 @@ final class SchedulerDriver implements AutoCloseable {
     }
 
     void command(String commandId, String leadId, Instant issuedAt, Object payload) {
-        Command command = Command.newBuilder().setCommandId(commandId).setTenantId(TENANT).setLeadId(leadId)
+        commandOf(TENANT, commandId, leadId, issuedAt, payload);
+    }
+
+    void commandOf(String tenantId, String commandId, String leadId, Instant issuedAt, Object payload) {
+        Command command = Command.newBuilder().setCommandId(commandId).setTenantId(tenantId).setLeadId(leadId)
                 .setIssuedAt(issuedAt).setPayload(payload).build();
-        commands.pipeInput(key(leadId), command, now);
+        commands.pipeInput(LeadKey.of(tenantId, leadId).toString(), command, now);
     }
 
     void scheduleTask(String commandId, String leadId, Channel channel, Instant dueAt) {
@@ -282,7 +286,7 @@ final class SchedulerDriver implements AutoCloseable {
                 .setDueAt(task.getDueAt()).setEmittedAt(task.getEmittedAt()).setCompletedAt(now)
                 .setLatencyMs(Duration.between(task.getDueAt(), now).toMillis())
                 .setError(status == ReceiptStatus.FAILED ? "webhook answered 400" : null).build();
-        receipts.pipeInput(key(task.getLeadId()), receipt, now);
+        receipts.pipeInput(LeadKey.of(task.getTenantId(), task.getLeadId()).toString(), receipt, now);
     }
 
     /**

@@ -104,30 +104,49 @@ final class SoakScenario {
                     r -> new Thread(r, "bench-soak-feed").start());
             long sampleEvery = options.sampleEvery().toNanos();
             long nextSample = trafficStart;
-            String header = null;
-            while (!traffic.isDone()) {
+            long trafficEnd = -1;
+            long quietSince = 0;
+            long seen = -1;
+            boolean header = true;
+            // samples while the traffic runs, and on while its last tasks drain (due up to 45 s after the last
+            // capture): until each has fired and has its receipt, or nothing arrived for --stall (at least 60 s)
+            while (true) {
                 pipeline.checkAlive();
-                if (System.nanoTime() >= nextSample) {
-                    Map<String, Object> row = sample(tally, feed, tenant, (System.nanoTime() - trafficStart) / 60e9);
-                    series.add(row);
-                    String table = Report.series(List.of(row));
-                    if (header == null) {
-                        header = table.lines().findFirst().orElse("");
-                        System.out.println(header);
+                long now = System.nanoTime();
+                if (traffic.isDone()) {
+                    traffic.join(); // throws what stopped the feed
+                    if (trafficEnd < 0) {
+                        trafficEnd = now;
                     }
-                    System.out.println(table.lines().skip(1).findFirst().orElse(""));
+                    long arrived = tally.dueTasks() + tally.receipts();
+                    if (arrived != seen) {
+                        seen = arrived;
+                        quietSince = now;
+                    }
+                    if ((tally.missing(leads) == 0 && tally.withoutReceipt(leads) == 0)
+                            || now - quietSince > Math.max(options.stall().toNanos(), 60_000_000_000L)) {
+                        break;
+                    }
+                }
+                if (now >= nextSample) {
+                    Map<String, Object> row = sample(tally, feed, (now - trafficStart) / 60e9);
+                    if (trafficEnd >= 0) {
+                        row.put("afterTraffic", 1);
+                    }
+                    series.add(row);
+                    print(row, header);
+                    header = false;
                     // a sample that took longer than the interval delays the next rather than bunching them
                     nextSample = Math.max(nextSample + sampleEvery, System.nanoTime());
                 }
                 Thread.sleep(200);
             }
-            traffic.join(); // throws what stopped the feed
-            double trafficMinutes = (System.nanoTime() - trafficStart) / 60e9;
-            awaitDrained(tally, leads);
-            Map<String, Object> last = sample(tally, feed, tenant, (System.nanoTime() - trafficStart) / 60e9);
+            Thread.sleep(1_000); // a late duplicate still counts
+            double trafficMinutes = (trafficEnd - trafficStart) / 60e9;
+            Map<String, Object> last = sample(tally, feed, (System.nanoTime() - trafficStart) / 60e9);
             last.put("afterTraffic", 1);
             series.add(last);
-            System.out.println(Report.series(List.of(last)).lines().skip(1).findFirst().orElse(""));
+            print(last, header);
 
             figures = figures(series, tally, feed, leads, trafficMinutes);
             notes.add(String.format(Locale.ROOT, "%,d leads captured at %d/s for %.1f min: each hot (an email %d s and "
@@ -154,23 +173,22 @@ final class SoakScenario {
                 figures, notes, series);
     }
 
-    /** The traffic's last leads have tasks due up to 45 s later: wait for them, or until nothing arrived for --stall. */
-    private void awaitDrained(SoakTally tally, int leads) throws Exception {
-        long stall = options.stall().toMillis();
-        long quietSince = System.currentTimeMillis();
-        long seen = -1;
-        while (tally.missing(leads) > 0 || tally.withoutReceipt(leads) > 0) {
-            pipeline.checkAlive();
-            long now = tally.dueTasks() + tally.receipts();
-            if (now != seen) {
-                seen = now;
-                quietSince = System.currentTimeMillis();
-            } else if (System.currentTimeMillis() - quietSince > Math.max(stall, 60_000)) {
-                return;
+    /** One sample as a line of the table over time (columns as wide as their names, at least 8). */
+    private static void print(Map<String, Object> row, boolean header) {
+        StringBuilder names = new StringBuilder();
+        StringBuilder values = new StringBuilder();
+        row.forEach((k, v) -> {
+            if (v instanceof Number n && !k.equals("afterTraffic")) {
+                int width = Math.max(k.length(), 8);
+                names.append(" ".repeat(width - k.length())).append(k).append("  ");
+                String text = Report.number(n.doubleValue());
+                values.append(" ".repeat(Math.max(0, width - text.length()))).append(text).append("  ");
             }
-            Thread.sleep(500);
+        });
+        if (header) {
+            System.out.println(names.toString().stripTrailing());
         }
-        Thread.sleep(1_000); // a late duplicate still counts
+        System.out.println(values.toString().stripTrailing());
     }
 
     private double horizonMinutes() {
@@ -250,7 +268,7 @@ final class SoakScenario {
 
     private HeapUsage.Probe[] heaps;
 
-    private Map<String, Object> sample(SoakTally tally, SoakFeed feed, String tenant, double minutes) throws Exception {
+    private Map<String, Object> sample(SoakTally tally, SoakFeed feed, double minutes) throws Exception {
         ServiceProcess scheduler = pipeline.scheduler();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("minutes", round(minutes, 2));
@@ -279,10 +297,11 @@ final class SoakScenario {
         Map<String, Double> purged = sumBy(metrics, "followup_scheduler_purged_total", "store");
         Map<String, Double> keys = sumBy(metrics, "kafka_stream_state_estimate_num_keys", "rocksdb_state_id");
         Map<String, Double> memtables = sumBy(metrics, "kafka_stream_state_size_all_mem_tables", "rocksdb_state_id");
-        row.put("keysTasks", keys.containsKey("tasks") ? keys.get("tasks").longValue() : -1);
-        row.put("keysJourney", keys.containsKey("lead-journey") ? keys.get("lead-journey").longValue() : -1);
-        row.put("keysProfiles", keys.containsKey("lead-profiles") ? keys.get("lead-profiles").longValue() : -1);
+        // Kafka Streams flushes a store's memtables to disk only every 10,000 changelog records of its task (or when one
+        // is full): until then the state is in memory, so both count
         row.put("memtablesMB", round(memtables.values().stream().mapToDouble(Double::doubleValue).sum() / 1e6, 2));
+        row.put("schedulerRssMB", round(scheduler.process().rssBytes() / 1e6, 0));
+        row.put("executorRssMB", round(pipeline.executor().process().rssBytes() / 1e6, 0));
         row.put("purgedTasks", purged.getOrDefault("tasks", 0.0).longValue());
         row.put("purgedEnrollments", purged.getOrDefault("enrollments", 0.0).longValue());
         row.put("purgedJourney", purged.getOrDefault("lead-journey", 0.0).longValue());
@@ -294,6 +313,7 @@ final class SoakScenario {
         row.put("mailMB", round(mail / 1e6, 2));
         row.put("outboxMB", round(outbox / 1e6, 2));
         row.put("rocksdbByStore", stores);
+        // RocksDB's estimate, which counts a key overwritten in a memtable once per write: a trend, not a count
         row.put("estimatedKeysByStore", keys);
         row.put("topicBytes", topics);
         row.put("receiptsByStatus", byStatus);

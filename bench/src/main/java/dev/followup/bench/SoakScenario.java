@@ -1,6 +1,7 @@
 package dev.followup.bench;
 
 import dev.followup.events.DurationText;
+import dev.followup.events.Topics;
 import dev.followup.events.v1.ReceiptStatus;
 import dev.followup.stack.ServiceProcess;
 import java.io.IOException;
@@ -162,6 +163,10 @@ final class SoakScenario {
                     + "JMX), scheduler and executor JVM " + String.join(" ", options.schedulerJvm()));
             notes.add(String.format(Locale.ROOT, "the horizon: %.1f min after the traffic started (the retention plus "
                     + "the %d s a lead's last follow-up takes to end)", horizonMinutes(), SoakFeed.SMS_AFTER_S + 20));
+            if (!contaminated.isEmpty()) {
+                notes.add("NOT VALID: other consumer groups read the input topics during the run " + contaminated
+                        + " (another scheduler on this broker stores and fires their timers and ours)");
+            }
             if (tally.foreign() > 0) {
                 notes.add(tally.foreign() + " due tasks or receipts named leads the feed did not send");
             }
@@ -267,6 +272,7 @@ final class SoakScenario {
     }
 
     private HeapUsage.Probe[] heaps;
+    private final java.util.Set<String> contaminated = new java.util.TreeSet<>();
 
     private Map<String, Object> sample(SoakTally tally, SoakFeed feed, double minutes) throws Exception {
         ServiceProcess scheduler = pipeline.scheduler();
@@ -307,6 +313,16 @@ final class SoakScenario {
         row.put("purgedJourney", purged.getOrDefault("lead-journey", 0.0).longValue());
         row.put("purgedProfiles", purged.getOrDefault("lead-profiles", 0.0).longValue());
         row.put("load", Load.now()[0]);
+        // another scheduler on these topics (a second benchmark on the same broker) would store and fire its timers
+        // and ours: the figures would not be the soak's
+        List<String> others = broker.otherConsumers(List.of(Topics.COMMANDS, Topics.LEAD_EVENTS),
+                java.util.Set.of(pipeline.appId()));
+        if (!others.isEmpty()) {
+            row.put("otherConsumers", others);
+            System.out.println("soak: WARNING other consumers read the pipeline's input on this broker: " + others
+                    + "; the figures include their records");
+            contaminated.addAll(others);
+        }
         row.put("at", at);
         row.put("erased", erased);
         row.put("internalTopicsOtherMB", round(otherInternal / 1e6, 2));

@@ -110,7 +110,8 @@ final class SoakScenario {
             long seen = -1;
             boolean header = true;
             // samples while the traffic runs, and on while its last tasks drain (due up to 45 s after the last
-            // capture): until each has fired and has its receipt, or nothing arrived for --stall (at least 60 s)
+            // capture): until each has fired and has its receipt, or nothing arrived for --stall (at least 60 s), or
+            // three times that after the traffic
             while (true) {
                 pipeline.checkAlive();
                 long now = System.nanoTime();
@@ -124,8 +125,10 @@ final class SoakScenario {
                         seen = arrived;
                         quietSince = now;
                     }
-                    if ((tally.missing(leads) == 0 && tally.withoutReceipt(leads) == 0)
-                            || now - quietSince > Math.max(options.stall().toNanos(), 60_000_000_000L)) {
+                    long quiet = Math.max(options.stall().toNanos(), 60_000_000_000L);
+                    // a pipeline that fell behind could drain for as long as it was behind: at most 3 quiet periods
+                    if ((tally.missing(leads) == 0 && tally.withoutReceipt(leads) == 0) || now - quietSince > quiet
+                            || now - trafficEnd > 3 * quiet) {
                         break;
                     }
                 }
@@ -160,7 +163,8 @@ final class SoakScenario {
                     + "by the scheduler); changelog segment.ms and delete.retention.ms " + retention
                     + "; executor suppression horizon " + retention + ", outbox files of 1 MB");
             notes.add("receipts by status " + tally.byStatus() + "; heap used after two full GCs (System.gc over "
-                    + "JMX), scheduler and executor JVM " + String.join(" ", options.schedulerJvm()));
+                    + "JMX); scheduler JVM " + String.join(" ", options.schedulerJvm()) + ", executor JVM "
+                    + String.join(" ", options.executorJvm()));
             notes.add(String.format(Locale.ROOT, "the horizon: %.1f min after the traffic started (the retention plus "
                     + "the %d s a lead's last follow-up takes to end)", horizonMinutes(), SoakFeed.SMS_AFTER_S + 20));
             if (!contaminated.isEmpty()) {
@@ -214,6 +218,8 @@ final class SoakScenario {
         figures.add(Figure.count("receipt_duplicates", "receipts beyond one per fired task",
                 tally.duplicateReceipts(leads)).withTarget("0", tally.duplicateReceipts(leads) == 0));
         figures.add(Figure.count("receipts_missing", "fired tasks without a receipt", tally.withoutReceipt(leads)));
+        figures.add(Figure.count("other_consumer_groups", "other consumer groups on the input (the run is not valid)",
+                contaminated.size()).withTarget("0", contaminated.isEmpty()));
         double horizon = horizonMinutes();
         List<Map<String, Object>> during = series.stream().filter(r -> !r.containsKey("afterTraffic")).toList();
         figures.add(flatness("rocksdb_mb", "scheduler RocksDB on disk", "MB", during, horizon, r -> num(r, "rocksdbMB")));

@@ -40,14 +40,22 @@ import java.util.Set;
  * @param schedulerProps   extra {@code key=value} Spring properties of the scheduler (any the service accepts)
  * @param executorProps    extra {@code key=value} Spring properties of the executor
  * @param keep             keep the run's scheduler state directories and changelog topics
+ * @param soakRate         leads captured per second in {@code soak} ({@code --rate} when soak runs; 20)
+ * @param soakDuration     how long {@code soak} offers traffic ({@code --minutes})
+ * @param retention        {@code soak}: the scheduler's task, enrollment and lead retention and the executor's
+ *                         suppression horizon
+ * @param sampleEvery      {@code soak}: how often state, heap and open tasks are sampled
  */
 record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar, Path executorJar, Path outDir,
         int timers, Duration spread, int warmup, int rate, Duration duration, Duration ahead, int aloneRate,
         Duration aloneDuration, int pending, int cancel, Duration pendingAhead, Channel channel,
         Duration ceilingDuration, int recordBytes, Duration stall, boolean profile, List<String> schedulerJvm,
-        List<String> executorJvm, Map<String, String> schedulerProps, Map<String, String> executorProps, boolean keep) {
+        List<String> executorJvm, Map<String, String> schedulerProps, Map<String, String> executorProps, boolean keep,
+        int soakRate, Duration soakDuration, Duration retention, Duration sampleEvery) {
 
+    /** What {@code all} (and no scenario) runs; {@code soak} runs only when named, and alone. */
     static final List<String> SCENARIOS = List.of("ceiling", "firing", "burst", "rate", "pending");
+    static final List<String> KNOWN = List.of("ceiling", "firing", "burst", "rate", "pending", "soak");
 
     /**
      * The channel of the scheduler-alone burst: one the executor does not read ({@link #channel} is the one it does),
@@ -56,6 +64,12 @@ record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar,
     Channel heldChannel() {
         return java.util.Arrays.stream(Channel.values()).filter(c -> c != channel).findFirst().orElseThrow();
     }
+
+    /** The due-task topics the benchmark observes: soak's two channels, else {@link #channel} and {@link #heldChannel}. */
+    List<Channel> observedChannels() {
+        return runs("soak") ? SoakFeed.CHANNELS : List.of(channel, heldChannel());
+    }
+
     static final String DEFAULT_JVM = "-Xms256m -Xmx512m -XX:+ExitOnOutOfMemoryError";
     private static final Set<String> FLAGS = Set.of("profile", "keep");
     private static final Set<String> REPEATABLE = Set.of("scheduler-prop", "executor-prop");
@@ -77,13 +91,22 @@ record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar,
                         timer due shortly after it is scheduled: firing lag and due→receipt percentiles
               pending   M timers due far in the future: schedule rate, heap after GC, RSS, RocksDB and changelog
                         bytes per timer; then cancels some by id
+              soak      (only when named, and alone) steady traffic with churn for --minutes: leads captured hot
+                        (two follow-ups each), a quarter enrolled in a two-step sequence, a quarter replying, a
+                        quarter erased; retention of tasks, enrollments and leads set to --retention. Every
+                        --sample-every it prints RocksDB and changelog bytes, heap after GC of the scheduler and the
+                        executor, open tasks and purged entries; the table over time goes in the JSON
 
             Options:
               --bootstrap host:port     the broker (./followup passes the local one)
               --timers N                firing and burst timers (100000)
               --spread D                firing: due uniformly over D (20s)
               --warmup N                timers fired before the first measured scenario, not reported (20000)
-              --rate R --duration S     rate: R timers/s offered for S (5000, 60s)
+              --rate R --duration S     rate: R timers/s offered for S (5000, 60s); soak: R leads captured/s (20)
+              --minutes N               soak: traffic for N minutes (25; 3 is a smoke run)
+              --retention D             soak: retention of tasks, enrollments and leads, and the executor's
+                                        suppression horizon (3m)
+              --sample-every D          soak: sampling interval (30s)
               --ahead A                 rate: each timer due A after it is scheduled (2s)
               --alone-rate R            rate, scheduler alone: R timers/s come due (50000; 0 skips it)
               --alone-duration S        rate, scheduler alone: for S (10s)
@@ -114,10 +137,10 @@ record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar,
                 String scenario = arg.toLowerCase(Locale.ROOT);
                 if (scenario.equals("all")) {
                     scenarios.addAll(SCENARIOS);
-                } else if (SCENARIOS.contains(scenario)) {
+                } else if (KNOWN.contains(scenario)) {
                     scenarios.add(scenario);
                 } else {
-                    throw new IllegalArgumentException("unknown scenario '" + arg + "'; one of " + SCENARIOS + " or all");
+                    throw new IllegalArgumentException("unknown scenario '" + arg + "'; one of " + KNOWN + " or all");
                 }
                 continue;
             }
@@ -137,11 +160,15 @@ record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar,
             }
         }
         List<String> ordered = scenarios.isEmpty() ? SCENARIOS
-                : SCENARIOS.stream().filter(s -> s.equals("ceiling") || scenarios.contains(s)).toList();
+                : KNOWN.stream().filter(s -> s.equals("ceiling") || scenarios.contains(s)).toList();
+        if (ordered.contains("soak") && ordered.size() > 2) {
+            throw new IllegalArgumentException("soak runs alone (with ceiling): its executor drafts for real on two "
+                    + "channels, got " + ordered);
+        }
         Set<String> known = Set.of("bootstrap", "scheduler-jar", "executor-jar", "out-dir", "timers", "spread", "warmup",
                 "rate", "duration", "ahead", "alone-rate", "alone-duration", "pending", "cancel", "pending-ahead",
                 "channel", "ceiling-duration", "record-bytes", "stall", "profile", "scheduler-jvm", "executor-jvm",
-                "keep");
+                "keep", "minutes", "retention", "sample-every");
         for (String name : named.keySet()) {
             if (!known.contains(name)) {
                 throw new IllegalArgumentException("unknown option --" + name);
@@ -166,7 +193,8 @@ record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar,
                 duration(named, "stall", "30s"), named.containsKey("profile"),
                 words(named.getOrDefault("scheduler-jvm", DEFAULT_JVM)),
                 words(named.getOrDefault("executor-jvm", DEFAULT_JVM)), schedulerProps, executorProps,
-                named.containsKey("keep"));
+                named.containsKey("keep"), positive(named, "rate", 20), Duration.ofMinutes(positive(named, "minutes", 25)),
+                duration(named, "retention", "3m"), duration(named, "sample-every", "30s"));
         long aloneTimers = options.aloneRate() * options.aloneDuration().toMillis() / 1000;
         if (options.aloneRate() > 0 && (aloneTimers < 2 || aloneTimers > Integer.MAX_VALUE / 2)) {
             throw new IllegalArgumentException("--alone-rate × --alone-duration must be 2 to " + Integer.MAX_VALUE / 2
@@ -204,6 +232,12 @@ record BenchOptions(List<String> scenarios, String bootstrap, Path schedulerJar,
         m.put("schedulerProps", schedulerProps);
         m.put("executorProps", executorProps);
         m.put("profile", profile);
+        if (runs("soak")) {
+            m.put("soakLeadsPerSecond", soakRate);
+            m.put("soakMinutes", soakDuration.toMinutes());
+            m.put("retentionSeconds", retention.toMillis() / 1000.0);
+            m.put("sampleEverySeconds", sampleEvery.toMillis() / 1000.0);
+        }
         return m;
     }
 

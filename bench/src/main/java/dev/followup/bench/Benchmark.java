@@ -88,13 +88,18 @@ public final class Benchmark {
                 Pipeline pipeline = new Pipeline(options, broker, runId, runDir);
                 running.set(pipeline);
                 List<String> tenants = Stream.of("probe-a", "probe-b", "warmup", "warmup-burst", "firing",
-                        "burst-alone", "burst", "rate-alone", "rate", "pending")
+                        "burst-alone", "burst", "rate-alone", "rate", "pending", "soak")
                         .map(pipeline::tenant).toList();
                 try {
                     refuseOtherConsumers(broker, options);
                     pipeline.publishSettings(tenants, true);
                     System.out.println("starting the executor and the scheduler (logs in " + runDir + ")");
-                    pipeline.startExecutor();
+                    if (options.runs("soak")) { // alone: its executor drafts on two channels, for real
+                        pipeline.startExecutor(SoakScenario.executorSettings(options.retention()));
+                        results.add(progress(new SoakScenario(options, pipeline, broker, ceilingRate).run()));
+                    } else {
+                        pipeline.startExecutor();
+                    }
                     if (options.runs("firing") || options.runs("burst") || options.runs("rate")) {
                         pipeline.startScheduler("a", pipeline.tenant("pending"));
                         pipeline.awaitExecutorReady();

@@ -121,21 +121,26 @@ final class BrokerView implements AutoCloseable {
 
     /** Bytes on the brokers' disks of every partition replica of the topics named {@code prefix…suffix}. */
     long topicBytes(String prefix, String suffix) throws Exception {
-        Set<String> names = topics().stream().filter(t -> t.startsWith(prefix) && t.endsWith(suffix))
-                .collect(Collectors.toSet());
+        return topicBytesByTopic(prefix).entrySet().stream().filter(e -> e.getKey().endsWith(suffix))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /** Bytes on the brokers' disks of each topic whose name starts with {@code prefix} (all its replicas). */
+    Map<String, Long> topicBytesByTopic(String prefix) throws Exception {
+        Set<String> names = topics().stream().filter(t -> t.startsWith(prefix)).collect(Collectors.toSet());
+        Map<String, Long> bytes = new java.util.TreeMap<>();
         if (names.isEmpty()) {
-            return 0;
+            return bytes;
         }
         List<Integer> brokers = admin.describeCluster().nodes().get(TIMEOUT_S, TimeUnit.SECONDS).stream()
                 .map(Node::id).toList();
-        long bytes = 0;
         Map<Integer, Map<String, LogDirDescription>> dirs = admin.describeLogDirs(brokers).allDescriptions()
                 .get(TIMEOUT_S, TimeUnit.SECONDS);
         for (Map<String, LogDirDescription> byDir : dirs.values()) {
             for (LogDirDescription dir : byDir.values()) {
                 for (Map.Entry<TopicPartition, ReplicaInfo> replica : dir.replicaInfos().entrySet()) {
                     if (names.contains(replica.getKey().topic())) {
-                        bytes += replica.getValue().size();
+                        bytes.merge(replica.getKey().topic(), replica.getValue().size(), Long::sum);
                     }
                 }
             }

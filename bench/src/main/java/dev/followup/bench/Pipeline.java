@@ -55,7 +55,7 @@ final class Pipeline implements AutoCloseable {
         this.runId = runId;
         this.runDir = runDir;
         this.partitions = broker.partitions(Topics.COMMANDS);
-        this.observer = new PipelineObserver(options.bootstrap(), options.channel(), options.heldChannel());
+        this.observer = new PipelineObserver(options.bootstrap(), options.observedChannels());
         this.feed = new TimerFeed(options.bootstrap(), options.channel());
     }
 
@@ -79,6 +79,15 @@ final class Pipeline implements AutoCloseable {
 
     ServiceProcess scheduler() {
         return scheduler;
+    }
+
+    ServiceProcess executor() {
+        return executor;
+    }
+
+    /** The executor's data directory (Maildir and outbox). */
+    Path executorData() {
+        return runDir.resolve("executor-data");
     }
 
     int partitions() {
@@ -115,11 +124,20 @@ final class Pipeline implements AutoCloseable {
 
     /** Starts the executor; {@link #awaitExecutorReady} waits for it (a scheduler can start meanwhile). */
     void startExecutor() throws Exception {
+        startExecutor(Map.of());
+    }
+
+    /**
+     * Starts the executor with {@code settings} over the benchmark's (one channel, the no-op provider); the
+     * {@code --executor-prop}s win over both.
+     */
+    void startExecutor(Map<String, String> settings) throws Exception {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("spring.kafka.bootstrap-servers", options.bootstrap());
         props.put("followup.executor.channels", options.channel().name());
         props.put("followup.executor.noop-provider", "true");
-        props.put("followup.executor.data-dir", runDir.resolve("executor-data").toString());
+        props.put("followup.executor.data-dir", executorData().toString());
+        props.putAll(settings);
         props.putAll(options.executorProps());
         List<String> jvm = new ArrayList<>(options.executorJvm());
         if (options.profile()) {
@@ -138,6 +156,11 @@ final class Pipeline implements AutoCloseable {
      * until every partition of its input is read from where it was when it started (see {@link #awaitFlowing}).
      */
     void startScheduler(String name, String apiTenant) throws Exception {
+        startScheduler(name, apiTenant, Map.of());
+    }
+
+    /** As {@link #startScheduler(String, String)}, with {@code settings} (the {@code --scheduler-prop}s win). */
+    void startScheduler(String name, String apiTenant, Map<String, String> settings) throws Exception {
         appId = appIdPrefix() + name;
         stateDir = runDir.resolve("scheduler-" + name + "-state");
         Map<String, String> props = new LinkedHashMap<>();
@@ -150,6 +173,7 @@ final class Pipeline implements AutoCloseable {
         props.put("followup.auth.api-keys[0].sha256", sha256(apiKey));
         // the benchmark looks up thousands of task ids as an operator would, but faster than a tenant may query
         props.put("followup.scheduler.query-rate-limit.enabled", "false");
+        props.putAll(settings);
         props.putAll(options.schedulerProps());
         List<String> jvm = new ArrayList<>(options.schedulerJvm());
         if (options.profile()) {

@@ -28,15 +28,22 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class PipelineObserver implements AutoCloseable {
 
+    /** What one tenant's records are handed to, on the observer's thread. */
+    interface Listener {
+        void onDueTask(DueTask task, long seenAt);
+
+        void onReceipt(Receipt receipt, long seenAt);
+    }
+
     private final KafkaConsumer<String, byte[]> consumer;
     private final AvroDeserializer<DueTask> dueTasks = new AvroDeserializer<>(DueTask.class);
     private final AvroDeserializer<Receipt> receipts = new AvroDeserializer<>(Receipt.class);
-    private final Map<String, Tracking> tracked = new ConcurrentHashMap<>();
+    private final Map<String, Listener> tracked = new ConcurrentHashMap<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    PipelineObserver(String bootstrap, Channel... channels) {
+    PipelineObserver(String bootstrap, List<Channel> channels) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -69,6 +76,15 @@ final class PipelineObserver implements AutoCloseable {
         return tracking;
     }
 
+    /** Hands {@code tenant}'s due tasks and receipts to {@code listener} until {@link #stopListening}. */
+    void listen(String tenant, Listener listener) {
+        tracked.put(tenant, listener);
+    }
+
+    void stopListening(String tenant) {
+        tracked.remove(tenant);
+    }
+
     void untrack(Tracking tracking) {
         tracked.remove(tracking.tenant, tracking);
     }
@@ -88,7 +104,7 @@ final class PipelineObserver implements AutoCloseable {
                     long seenAt = System.currentTimeMillis();
                     String key = record.key();
                     int colon = key == null ? -1 : key.indexOf(':');
-                    Tracking tracking = colon < 0 ? null : tracked.get(key.substring(0, colon));
+                    Listener tracking = colon < 0 ? null : tracked.get(key.substring(0, colon));
                     if (tracking == null || record.value() == null) {
                         continue;
                     }

@@ -59,6 +59,9 @@ final class Report {
             for (String note : s.notes()) {
                 out.append(System.lineSeparator()).append("  - ").append(note);
             }
+            if (!s.series().isEmpty()) {
+                out.append(System.lineSeparator()).append(System.lineSeparator()).append(series(s.series()));
+            }
         }
         return out.append(System.lineSeparator()).toString();
     }
@@ -88,10 +91,40 @@ final class Report {
                 figures.put(f.key(), fm);
             }
             m.put("figures", figures);
+            if (!s.series().isEmpty()) {
+                m.put("series", s.series());
+            }
             list.add(m);
         }
         root.put("scenarios", list);
         return JSON.writeValueAsString(root);
+    }
+
+    /** The scalar columns of samples over time as a table, one row per sample (nested values are in the JSON). */
+    static String series(List<Map<String, Object>> rows) {
+        List<String> columns = rows.get(0).entrySet().stream().filter(e -> e.getValue() instanceof Number)
+                .map(Map.Entry::getKey).toList();
+        List<String[]> cells = new ArrayList<>();
+        cells.add(columns.toArray(String[]::new));
+        for (Map<String, Object> row : rows) {
+            cells.add(columns.stream().map(c -> row.get(c) instanceof Number n ? number(n.doubleValue()) : "")
+                    .toArray(String[]::new));
+        }
+        int[] width = new int[columns.size()];
+        for (String[] line : cells) {
+            for (int i = 0; i < line.length; i++) {
+                width[i] = Math.max(width[i], line[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String[] line : cells) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < line.length; i++) {
+                text.append(" ".repeat(width[i] - line[i].length())).append(line[i]).append(i < line.length - 1 ? "  " : "");
+            }
+            out.append(text).append(System.lineSeparator());
+        }
+        return out.toString();
     }
 
     static String render(Figure f) {

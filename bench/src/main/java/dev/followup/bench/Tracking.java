@@ -9,7 +9,7 @@ import java.util.BitSet;
  * What arrived for the {@code expected} timers of one tenant: which fired and which got a receipt (once or more),
  * and the latencies. Fed by the {@link PipelineObserver}'s thread, read by the scenario; every method is synchronized.
  */
-final class Tracking {
+final class Tracking implements PipelineObserver.Listener {
 
     final String tenant;
     final int expected;
@@ -43,7 +43,8 @@ final class Tracking {
         this.received = new BitSet(expected);
     }
 
-    synchronized void onDueTask(DueTask task, long seenAt) {
+    @Override
+    public synchronized void onDueTask(DueTask task, long seenAt) {
         int i = TimerFeed.indexOf(task.getLeadId());
         if (i < 0 || i >= expected) {
             foreign++;
@@ -65,7 +66,8 @@ final class Tracking {
         lastEmitted = Math.max(lastEmitted, emitted);
     }
 
-    synchronized void onReceipt(Receipt receipt, long seenAt) {
+    @Override
+    public synchronized void onReceipt(Receipt receipt, long seenAt) {
         int i = TimerFeed.indexOf(receipt.getLeadId());
         if (i < 0 || i >= expected) {
             foreign++;

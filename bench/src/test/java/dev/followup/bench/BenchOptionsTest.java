@@ -40,6 +40,24 @@ class BenchOptionsTest {
     }
 
     @Test
+    void soakRunsOnlyWhenNamedAndAlone() {
+        assertThat(BenchOptions.parse(new String[] {"all", "--bootstrap", "h:1", "--scheduler-jar", "pom.xml",
+                "--executor-jar", "pom.xml"}).scenarios()).doesNotContain("soak");
+
+        BenchOptions soak = BenchOptions.parse(new String[] {"soak", "--bootstrap", "h:1", "--scheduler-jar", "pom.xml",
+                "--executor-jar", "pom.xml", "--minutes", "3", "--retention", "1m"});
+
+        assertThat(soak.scenarios()).containsExactly("ceiling", "soak");
+        assertThat(soak.soakDuration()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(soak.retention()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(soak.soakRate()).as("leads per second unless --rate").isEqualTo(20);
+        assertThat(soak.sampleEvery()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(soak.observedChannels()).containsExactlyElementsOf(SoakFeed.CHANNELS);
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"soak", "firing", "--bootstrap", "h:1",
+                "--scheduler-jar", "pom.xml", "--executor-jar", "pom.xml"})).hasMessageContaining("soak runs alone");
+    }
+
+    @Test
     void badInputIsNamed() {
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"storm", "--bootstrap", "h:1"}))
                 .hasMessageContaining("unknown scenario 'storm'");

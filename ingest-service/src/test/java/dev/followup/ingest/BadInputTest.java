@@ -132,6 +132,9 @@ class BadInputTest {
                 new Case("Idempotency-Key with spaces", "POST", "/v1/leads", JSON, "{" + LEAD_OK + "}", 400, "Idempotency-Key", new String[] {"Idempotency-Key", "a key with spaces"}),
                 // other endpoints
                 bad("score without predProb", "POST", "/v1/leads/lead-1/score", "{}", "predProb"),
+                bad("pause until in the past", "POST", "/v1/leads/lead-1/pause", "{\"until\":\"2020-01-01T00:00:00Z\"}", "until"),
+                bad("pause until not a time", "POST", "/v1/leads/lead-1/pause", "{\"until\":\"next week\"}", "until"),
+                bad("pause reason with a space", "POST", "/v1/leads/lead-1/pause", "{\"reason\":\"on holiday\"}", "reason"),
                 bad("score above 1", "POST", "/v1/leads/lead-1/score", "{\"predProb\":2}", "predProb"),
                 bad("score with a path id containing a space", "POST", "/v1/leads/bad%20id/score", "{\"predProb\":0.5}", "leadId"),
                 bad("engagement of an unknown kind", "POST", "/v1/leads/lead-1/engagements", "{\"kind\":\"LIKED\"}", "kind"),

@@ -206,6 +206,14 @@ class EndpointRecordsTest {
                 api.json("POST", "/v1/leads/lead-1/resume", IngestClient.ACME_KEY, "{}"), Topics.COMMANDS, Command.class);
         assertThat(resume.value().getPayload()).isInstanceOf(ResumeFollowUps.class);
         assertThat(resume.value().getIssuedAt()).isAfterOrEqualTo(pause.value().getIssuedAt());
+
+        String until = java.time.Instant.now().plus(java.time.Duration.ofDays(3)).truncatedTo(
+                java.time.temporal.ChronoUnit.SECONDS).toString();
+        ConsumerRecord<String, Command> vacation = landed(api.json("POST", "/v1/leads/lead-1/pause",
+                IngestClient.ACME_KEY, "{\"until\":\"" + until + "\",\"reason\":\"vacation\"}"), Topics.COMMANDS,
+                Command.class);
+        assertThat(vacation.value().getPayload()).isEqualTo(PauseFollowUps.newBuilder()
+                .setUntil(java.time.Instant.parse(until)).setReason("vacation").build());
     }
 
     @Test

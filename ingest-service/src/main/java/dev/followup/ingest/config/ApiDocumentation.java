@@ -242,6 +242,7 @@ public class ApiDocumentation {
             BODIES.put("PUT /v1/bookings/{bookingId}", ordered("leadId", "lead-42",
                     "localStart", "2026-12-09T10:00:00", "timezone", "Europe/Berlin"));
             BODIES.put("POST /v1/leads/{leadId}/sequences/{sequenceId}", ordered("startAt", "2026-12-07T08:00:00Z"));
+            BODIES.put("POST /v1/leads/{leadId}/pause", ordered("until", "2026-12-28T08:00:00Z", "reason", "vacation"));
             BODIES.put("POST /v1/tasks", ordered("leadId", "lead-42", "channel", "CALL",
                     "dueAt", "2026-12-07T09:30:00Z", "note", "Ask about the pilot"));
             BODIES.put("PUT /v1/settings", ordered("leadScoreThreshold", 0.75, "timezone", "Europe/Berlin",

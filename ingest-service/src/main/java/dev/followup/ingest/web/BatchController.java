@@ -14,6 +14,7 @@ import dev.followup.ingest.web.Bodies.EngagementBody;
 import dev.followup.ingest.web.Bodies.EnrollBody;
 import dev.followup.ingest.web.Bodies.LeadBody;
 import dev.followup.ingest.web.Bodies.MarkerBody;
+import dev.followup.ingest.web.Bodies.PauseBody;
 import dev.followup.ingest.web.Bodies.RescheduleBody;
 import dev.followup.ingest.web.Bodies.ScoreBody;
 import dev.followup.ingest.web.Bodies.TaskBody;
@@ -94,8 +95,8 @@ public class BatchController {
                 (t, i, b, id) -> r.cancelBooking(t, i.get("bookingId"), i.get("leadId"), (CancelBookingBody) b, id)));
         ops.put("enroll", new Operation(List.of("leadId", "sequenceId"), EnrollBody.class,
                 (t, i, b, id) -> r.enroll(t, i.get("leadId"), i.get("sequenceId"), (EnrollBody) b, id)));
-        ops.put("pause", new Operation(List.of("leadId"), MarkerBody.class,
-                (t, i, b, id) -> r.pause(t, i.get("leadId"), (MarkerBody) b, id)));
+        ops.put("pause", new Operation(List.of("leadId"), PauseBody.class,
+                (t, i, b, id) -> r.pause(t, i.get("leadId"), (PauseBody) b, id)));
         ops.put("resume", new Operation(List.of("leadId"), MarkerBody.class,
                 (t, i, b, id) -> r.resume(t, i.get("leadId"), (MarkerBody) b, id)));
         ops.put("task", new Operation(List.of(), TaskBody.class, (t, i, b, id) -> r.task(t, (TaskBody) b, id)));

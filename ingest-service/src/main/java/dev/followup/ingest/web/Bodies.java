@@ -85,6 +85,18 @@ public final class Bodies {
         public static final MarkerBody EMPTY = new MarkerBody(null, null);
     }
 
+    /**
+     * Pause a lead's follow-ups: for good (until a resume) or, with {@code until}, until that instant, when the held
+     * tasks are released by themselves. {@code reason} is a short token the journey shows (e.g. {@code vacation}).
+     */
+    public record PauseBody(
+            @Id String tenantId,
+            @InstantText String until,
+            @Id String reason,
+            @InstantText String occurredAt) implements Scoped, Timed {
+        public static final PauseBody EMPTY = new PauseBody(null, null, null, null);
+    }
+
     public record BookingBody(
             @Id String tenantId,
             @NotNull @Id String bookingId,

@@ -40,6 +40,7 @@ import dev.followup.ingest.web.Bodies.EngagementBody;
 import dev.followup.ingest.web.Bodies.EnrollBody;
 import dev.followup.ingest.web.Bodies.LeadBody;
 import dev.followup.ingest.web.Bodies.MarkerBody;
+import dev.followup.ingest.web.Bodies.PauseBody;
 import dev.followup.ingest.web.Bodies.RescheduleBody;
 import dev.followup.ingest.web.Bodies.ScoreBody;
 import dev.followup.ingest.web.Bodies.SequenceBody;
@@ -134,8 +135,11 @@ public class ContractRecords {
                 commandId);
     }
 
-    public Outbound pause(Tenant t, String leadId, MarkerBody b, String commandId) {
-        return command(t, leadId, b.occurredAt(), new PauseFollowUps(), commandId);
+    public Outbound pause(Tenant t, String leadId, PauseBody b, String commandId) {
+        Instant until = Constraints.parseInstant(b.until());
+        PauseFollowUps payload = PauseFollowUps.newBuilder()
+                .setUntil(until == null ? null : until.truncatedTo(ChronoUnit.MILLIS)).setReason(b.reason()).build();
+        return command(t, leadId, b.occurredAt(), payload, commandId);
     }
 
     public Outbound resume(Tenant t, String leadId, MarkerBody b, String commandId) {

@@ -10,6 +10,7 @@ import dev.followup.ingest.web.Bodies.EngagementBody;
 import dev.followup.ingest.web.Bodies.EnrollBody;
 import dev.followup.ingest.web.Bodies.LeadBody;
 import dev.followup.ingest.web.Bodies.MarkerBody;
+import dev.followup.ingest.web.Bodies.PauseBody;
 import dev.followup.ingest.web.Bodies.RescheduleBody;
 import dev.followup.ingest.web.Bodies.ScoreBody;
 import dev.followup.ingest.web.Bodies.TaskBody;
@@ -108,8 +109,8 @@ public class EventController {
     @PostMapping(path = "/leads/{leadId}/pause", consumes = JSON)
     public ResponseEntity<Published> pause(@AuthenticationPrincipal Tenant tenant, HttpServletRequest request,
             @RequestHeader(name = KEY, required = false) String key, @PathVariable String leadId,
-            @RequestBody(required = false) MarkerBody body) {
-        MarkerBody b = body == null ? MarkerBody.EMPTY : body;
+            @RequestBody(required = false) PauseBody body) {
+        PauseBody b = body == null ? PauseBody.EMPTY : body;
         return intake.accept(request, tenant, key, ids("leadId", leadId), b, id -> records.pause(tenant, leadId, b, id));
     }
 

@@ -93,6 +93,15 @@ public class RequestValidation {
                         "must not be in the future (more than " + MAX_FUTURE_SKEW.toMinutes() + " minutes ahead)"));
             }
         }
+        if (body instanceof Bodies.PauseBody pause && pause.until() != null) {
+            Instant until = Constraints.parseInstant(pause.until());
+            Instant at = body instanceof Bodies.Timed timed && Constraints.parseInstant(timed.occurredAt()) != null
+                    ? Constraints.parseInstant(timed.occurredAt()) : clock.instant();
+            if (until != null && !until.isAfter(at)) {
+                problems.add(FieldProblem.of("until", pause.until(),
+                        "must be after the pause (occurredAt, or now when absent)"));
+            }
+        }
         if (body instanceof Bodies.SequenceBody sequence && sequence.steps() != null) {
             for (int i = 0; i < sequence.steps().size(); i++) {
                 Bodies.StepBody step = sequence.steps().get(i);
